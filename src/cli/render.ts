@@ -1,0 +1,130 @@
+/**
+ * Terminal rendering of entries: readable in 80 columns, colours optional.
+ */
+import type { Entry } from '../core/schema/case.js';
+import { colors, type CliIO } from './io.js';
+
+/**
+ * Wrap text to a width, keeping words whole.
+ * @param text the text
+ * @param width columns
+ * @param indent prefix for every line
+ * @returns wrapped lines joined by newlines
+ */
+export function wrap(text: string, width = 78, indent = ''): string {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    if (para.trim() === '') {
+      out.push('');
+      continue;
+    }
+    if (para.startsWith('    ')) {
+      out.push(para);
+      continue;
+    }
+    const leadMatch = /^(\s*(?:[-*]|\d+\.)\s+|\s+)/.exec(para);
+    const lead = leadMatch?.[1] ?? '';
+    const hang = ' '.repeat(lead.length);
+    let line = lead;
+    let fresh = true;
+    for (const word of para.slice(lead.length).split(/\s+/).filter(Boolean)) {
+      if (!fresh && indent.length + visible(line).length + 1 + visible(word).length > width) {
+        out.push(line);
+        line = hang + word;
+      } else {
+        line = fresh ? line + word : `${line} ${word}`;
+      }
+      fresh = false;
+    }
+    out.push(line);
+  }
+  return out.map((l) => (l ? indent + l : '')).join('\n');
+}
+
+/** Text length without ANSI colour codes. */
+function visible(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  const t = s.replace(/\u001b\[[0-9;]*m/g, '');
+  // East Asian wide characters take two columns.
+  return t.replace(/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g, '  ');
+}
+
+/**
+ * Strip the markdown that reads badly in a terminal (emphasis, link targets).
+ * @param md markdown
+ * @returns plain text
+ */
+export function plain(md: string): string {
+  const blocks: string[] = [];
+  const parts = md.split(/(```[^\n]*\n[\s\S]*?```)/g);
+  for (const part of parts) {
+    if (part.startsWith('```')) {
+      const code = part.replace(/^```[^\n]*\n/, '').replace(/```$/, '').replace(/\s+$/, '');
+      blocks.push(code.replace(/^/gm, '    '));
+      continue;
+    }
+    const text = part
+      .replace(/\*\*([^*]+)\*\*/g, '$1')
+      .replace(/(^|[^*])\*([^*\n]+)\*/g, '$1$2')
+      .replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1 <$2>')
+      .replace(/^#{3,6}\s+(.*)$/gm, '$1:');
+    // Join soft line breaks: a line continues the previous one unless it starts a list item.
+    const lines: string[] = [];
+    for (const raw of text.split('\n')) {
+      const line = raw.replace(/\s+$/, '');
+      const prev = lines[lines.length - 1];
+      const startsItem = /^\s*([-*]|\d+\.)\s+/.test(line);
+      if (line.trim() !== '' && prev !== undefined && prev.trim() !== '' && !startsItem && !prev.endsWith(':')) {
+        lines[lines.length - 1] = `${prev} ${line.trim()}`;
+      } else {
+        lines.push(line);
+      }
+    }
+    blocks.push(lines.join('\n').trim());
+  }
+  return blocks.filter(Boolean).join('\n\n').trim();
+}
+
+/**
+ * Render an entry for the terminal.
+ * @param e the entry
+ * @param io for colours
+ * @returns text
+ */
+export function renderEntry(e: Entry, io: Pick<CliIO, 'color'>): string {
+  const c = colors(io);
+  const h = (s: string) => c.bold(c.cyan(s));
+  const out: string[] = [];
+  out.push(`${c.bold(e.title)}  ${c.dim(`[${e.kind}] ${e.id}`)}`);
+  if (e.tags.length) out.push(c.dim(e.tags.map((t) => `#${t}`).join(' ')));
+  out.push('', wrap(e.summary));
+  if (e.symptoms.length) {
+    out.push('', h('Symptoms'));
+    for (const s of e.symptoms) out.push(wrap(`- ${s.text}${s.aliases.length ? c.dim(` (${s.aliases.join(', ')})`) : ''}`, 78, '  '));
+  }
+  if (e.evidence.length) {
+    out.push('', h('Evidence'));
+    for (const ev of e.evidence) {
+      out.push(`  ${c.green('$')} ${c.bold(ev.command)}${ev.needsRoot ? c.yellow('  (needs root)') : ''}`);
+      if (ev.lookFor) out.push(wrap(plain(ev.lookFor), 78, '      '));
+    }
+  }
+  if (e.rootCause) out.push('', h('Root cause'), wrap(plain(e.rootCause), 78, '  '));
+  if (e.fix.markdown) out.push('', h('Fix'), wrap(plain(e.fix.markdown), 78, '  '));
+  if (e.applies.markdown || e.applies.kernel) {
+    out.push('', h('Applies to'));
+    if (e.applies.kernel) out.push(`  kernel: ${c.bold(e.applies.kernel)}`);
+    if (e.applies.distros.length) out.push(`  distros: ${e.applies.distros.join(', ')}`);
+    for (const l of e.applies.libraries) out.push(`  ${l.name}${l.versions ? ` ${l.versions}` : ''}${l.note ? `: ${l.note}` : ''}`);
+    if (e.applies.markdown) out.push(wrap(plain(e.applies.markdown), 78, '  '));
+  }
+  for (const s of e.sections.filter((x) => x.key.startsWith('other:') || (e.kind === 'note' && x.key === 'intro'))) {
+    out.push('', h(s.title || 'Notes'), wrap(plain(s.markdown), 78, '  '));
+  }
+  if (e.sources.length) {
+    out.push('', h('Sources'));
+    for (const s of e.sources) out.push(`  - ${[s.seed, s.section && `"${s.section}"`, s.url, s.note].filter(Boolean).join(', ')}`);
+  }
+  if (e.related.length) out.push('', h('Related'), `  ${e.related.join(', ')}`);
+  return out.join('\n') + '\n';
+}

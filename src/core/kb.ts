@@ -1,0 +1,89 @@
+/**
+ * The knowledge base: every normalized entry, with cross-file checks
+ * (duplicate ids, unknown related ids, catalog coverage). Pure: callers pass
+ * file texts in.
+ */
+import type { Entry } from './schema/case.js';
+import { normalizeEntry } from './normalize/normalize.js';
+import { closest, problem, type Problem } from './problems.js';
+
+/** A file handed to the knowledge base: a project-relative path and its text. */
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
+/** The loaded knowledge base. */
+export interface KnowledgeBase {
+  entries: Entry[];
+  byId: Map<string, Entry>;
+}
+
+/** The result of building the knowledge base. */
+export interface KnowledgeBaseResult {
+  kb: KnowledgeBase;
+  problems: Problem[];
+}
+
+/**
+ * Index entries by id.
+ * @param entries normalized entries
+ * @returns the knowledge base
+ */
+export function indexEntries(entries: Entry[]): KnowledgeBase {
+  const sorted = [...entries].sort((a, b) => (a.kind === b.kind ? a.id.localeCompare(b.id) : a.kind === 'case' ? -1 : 1));
+  return { entries: sorted, byId: new Map(sorted.map((e) => [e.id, e])) };
+}
+
+/**
+ * Normalize every file and check them together.
+ * @param files case and note files
+ * @param catalogIds ids that must exist (the case catalog); checked when given
+ * @returns the knowledge base (valid entries only) and every problem
+ */
+export function buildKnowledgeBase(files: SourceFile[], catalogIds?: string[]): KnowledgeBaseResult {
+  const problems: Problem[] = [];
+  const entries: Entry[] = [];
+  const seen = new Map<string, string>();
+  for (const f of files) {
+    const r = normalizeEntry(f.text, f.path);
+    problems.push(...r.problems);
+    if (!r.entry) continue;
+    const prev = seen.get(r.entry.id);
+    if (prev) {
+      problems.push(problem('duplicate-id', f.path, 2, 1, `the id "${r.entry.id}" is already used by ${prev}`));
+      continue;
+    }
+    seen.set(r.entry.id, f.path);
+    entries.push(r.entry);
+  }
+  const ids = new Set(entries.map((e) => e.id));
+  for (const e of entries) {
+    for (const rel of e.related) {
+      if (!ids.has(rel)) {
+        const near = closest(rel, ids);
+        problems.push(
+          problem('unknown-id', e.path ?? e.id, 1, 1, `related id "${rel}" does not exist${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}`),
+        );
+      }
+    }
+  }
+  if (catalogIds) {
+    for (const id of catalogIds) {
+      if (!ids.has(id)) problems.push(problem('missing-catalog-case', 'content/catalog.json', 1, 1, `catalog case "${id}" has no valid file in content/cases/`));
+    }
+  }
+  return { kb: indexEntries(entries), problems };
+}
+
+/**
+ * Find an entry or explain which ids are close.
+ * @param kb the knowledge base
+ * @param id the id asked for
+ * @returns the entry, or the closest ids
+ */
+export function findEntry(kb: KnowledgeBase, id: string): { entry: Entry } | { suggestions: string[] } {
+  const entry = kb.byId.get(id);
+  if (entry) return { entry };
+  return { suggestions: closest(id, kb.byId.keys(), 5) };
+}

@@ -1,0 +1,90 @@
+/**
+ * Reading the project's content from disk: case and note files, runbooks and
+ * the case catalog. The only place the CLI and API touch content files.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SourceFile } from '../core/kb.js';
+
+/** The package root (where bin/, lib/ and the embedded content live). */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * The content root: `RUNBOOK_HOME`, else the current directory when it has
+ * `content/cases`, else the package's embedded content.
+ * @returns an absolute directory
+ */
+export function contentRoot(): string {
+  const env = process.env.RUNBOOK_HOME;
+  if (env) return resolve(env);
+  const cwd = process.cwd();
+  if (existsSync(join(cwd, 'content', 'cases'))) return cwd;
+  return PACKAGE_ROOT;
+}
+
+function listFiles(dir: string, ext: RegExp): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => ext.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** Every content file path under a root. */
+export interface ContentPaths {
+  cases: string[];
+  notes: string[];
+  runbooks: string[];
+  catalog?: string;
+}
+
+/**
+ * Find content files.
+ * @param root the content root
+ * @returns absolute paths
+ */
+export function contentPaths(root: string): ContentPaths {
+  const catalog = join(root, 'content', 'catalog.json');
+  return {
+    cases: listFiles(join(root, 'content', 'cases'), /\.md$/),
+    notes: listFiles(join(root, 'content', 'notes'), /\.md$/),
+    runbooks: listFiles(join(root, 'runbooks'), /\.ya?ml$/),
+    ...(existsSync(catalog) ? { catalog } : {}),
+  };
+}
+
+/**
+ * Read files as {@link SourceFile}s with root-relative paths.
+ * @param root the content root
+ * @param paths absolute paths
+ * @returns the files
+ */
+export function readSources(root: string, paths: string[]): SourceFile[] {
+  return paths.map((p) => ({ path: relative(root, p) || p, text: readFileSync(p, 'utf8') }));
+}
+
+/**
+ * The catalog ids, when the root has a catalog.
+ * @param root the content root
+ * @returns ids, or undefined
+ */
+export function readCatalogIds(root: string): string[] | undefined {
+  const p = join(root, 'content', 'catalog.json');
+  if (!existsSync(p)) return undefined;
+  const data = JSON.parse(readFileSync(p, 'utf8')) as { cases: { id: string }[] };
+  return data.cases.map((c) => c.id);
+}
+
+/**
+ * The newest modification time over content files (for bundle freshness).
+ * @param paths content paths
+ * @returns milliseconds since the epoch
+ */
+export function newestMtime(paths: ContentPaths): number {
+  let t = 0;
+  for (const p of [...paths.cases, ...paths.notes, ...paths.runbooks, ...(paths.catalog ? [paths.catalog] : [])]) {
+    t = Math.max(t, statSync(p).mtimeMs);
+  }
+  return t;
+}
