@@ -46,6 +46,65 @@ Exit codes: 0 ok, 1 failure (problems found, nothing read, no match), 2 usage er
     };
 
   program
+    .command('start')
+    .description('walk a runbook for a symptom, interactively (or as JSON lines with --json)')
+    .argument('[symptom...]', 'what you see, in English or Chinese, e.g. "SYN no response"')
+    .option('-r, --runbook <id>', 'start this runbook instead of matching the symptom')
+    .option('--json', 'print each step as a JSON line and read answers as JSON lines from stdin')
+    .option('--answers <file>', 'replay answers from a JSON lines file (or a saved session file)')
+    .option('--run', 'offer to run recommended read-only commands locally (asks first; never with a shell)')
+    .option('--no-save', 'do not save the session')
+    .addHelpText(
+      'after',
+      `
+At a question, type its number. At a check, paste the command's output and end with an
+empty line (or Ctrl-D). At any prompt: back (undo the last answer), skip, why, missing
+(equivalent commands), run (with --run), summary, quit (the session is saved).
+
+JSON lines (--json / --answers): {"choice": 1} | {"output": "...", "command": "...", "takenAt": "ISO"}
+| {"action": "skip" | "back" | "why" | "missing" | "summary" | "quit"} | {"runbook": "<id>"}`,
+    )
+    .action(act(() => import('./commands/start.js') as Promise<{ run: Runner }>));
+
+  program
+    .command('resume')
+    .description('continue a saved session (default: the latest unfinished one)')
+    .argument('[session]', 'the session id printed by start')
+    .option('--json', 'JSON lines mode')
+    .option('--answers <file>', 'replay answers from a JSON lines file')
+    .option('--run', 'offer to run recommended read-only commands locally')
+    .action(
+      act(async () => {
+        const m = await import('./commands/start.js');
+        return { run: ((o: Record<string, unknown>, io: CliIO) => m.run({ ...(o as { args: string[] }), resume: true }, io)) as unknown as Runner };
+      }),
+    );
+
+  program
+    .command('summary')
+    .description('print the ticket-ready evidence trail of a saved session')
+    .argument('[session]', 'the session id (default: the latest)')
+    .option('--json', 'print JSON')
+    .action(act(() => import('./commands/summary.js') as Promise<{ run: Runner }>));
+
+  program
+    .command('diagnose')
+    .description('one-shot diagnosis: JSON evidence in (file or stdin), ranked candidate causes out')
+    .argument('[file]', 'input JSON: { "symptom", "kernel", "evidence": [ { "command", "output", "takenAt" } ] }')
+    .option('--json', 'print { candidates, facts, next, warnings } as JSON')
+    .option('--all', 'list every ruled-out candidate')
+    .action(act(() => import('./commands/diagnose.js') as Promise<{ run: Runner }>));
+
+  program
+    .command('search')
+    .description('search cases, notes and runbooks (English or Chinese)')
+    .argument('<query...>', 'words, an error message, a counter or command name')
+    .option('--json', 'print [{ id, title, kind, score, snippet }] best first')
+    .option('-n, --limit <n>', 'how many results', '10')
+    .option('--kind <kind>', 'only case, note or runbook')
+    .action(act(() => import('./commands/search.js') as Promise<{ run: Runner }>));
+
+  program
     .command('check')
     .description('validate every case, note and runbook; print located problems')
     .option('--json', 'print problems as JSON')
@@ -117,6 +176,22 @@ Exit codes: 0 ok, 1 failure (problems found, nothing read, no match), 2 usage er
     .description('prebuild the knowledge base and search index into lib/ for fast startup')
     .option('--quiet', 'print nothing on success')
     .action(act(() => import('./commands/bundle.js') as Promise<{ run: Runner }>));
+
+  program
+    .command('serve')
+    .description('start the JSON API (and the built site) for ticketing systems and embeds')
+    .option('-p, --port <port>', 'TCP port (0 picks a free one)', '8080')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--db <file>', 'SQLite file for sessions (its directory is created)', './data/runbook.db')
+    .addHelpText(
+      'after',
+      `
+Environment: RUNBOOK_API_KEYS (comma-separated bearer keys, required on writes when set; set
+them in production), RUNBOOK_CORS_ORIGINS (browser origins allowed), RUNBOOK_RATE_LIMIT
+(requests per minute per key or IP, default 600, 0 disables), RUNBOOK_LOG_LEVEL, RUNBOOK_DB_SYNC
+(normal or full). Docs at /docs, OpenAPI at /v1/openapi.json; stops cleanly on Ctrl-C or SIGTERM.`,
+    )
+    .action(act(() => import('./commands/serve.js') as Promise<{ run: Runner }>));
 
   program.addOption(new Option('--no-color', 'disable colours').hideHelp());
   return program;

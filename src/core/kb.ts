@@ -45,16 +45,19 @@ export function buildKnowledgeBase(files: SourceFile[], catalogIds?: string[]): 
   const problems: Problem[] = [];
   const entries: Entry[] = [];
   const seen = new Map<string, string>();
+  const texts = new Map<string, string>();
   for (const f of files) {
     const r = normalizeEntry(f.text, f.path);
     problems.push(...r.problems);
     if (!r.entry) continue;
     const prev = seen.get(r.entry.id);
     if (prev) {
-      problems.push(problem('duplicate-id', f.path, 2, 1, `the id "${r.entry.id}" is already used by ${prev}`));
+      const at = idPosition(f.text);
+      problems.push(problem('duplicate-id', f.path, at.line, at.column, `the id "${r.entry.id}" is already used by ${prev}`));
       continue;
     }
     seen.set(r.entry.id, f.path);
+    texts.set(r.entry.id, f.text);
     entries.push(r.entry);
   }
   const ids = new Set(entries.map((e) => e.id));
@@ -62,8 +65,9 @@ export function buildKnowledgeBase(files: SourceFile[], catalogIds?: string[]): 
     for (const rel of e.related) {
       if (!ids.has(rel)) {
         const near = closest(rel, ids);
+        const at = relatedPosition(texts.get(e.id) ?? '', rel);
         problems.push(
-          problem('unknown-id', e.path ?? e.id, 1, 1, `related id "${rel}" does not exist${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}`),
+          problem('unknown-id', e.path ?? e.id, at.line, at.column, `related id "${rel}" does not exist${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}`),
         );
       }
     }
@@ -74,6 +78,27 @@ export function buildKnowledgeBase(files: SourceFile[], catalogIds?: string[]): 
     }
   }
   return { kb: indexEntries(entries), problems };
+}
+
+/** Where the front matter's `id:` value starts (1-based), for duplicate-id problems. */
+function idPosition(text: string): { line: number; column: number } {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const i = lines.findIndex((l) => /^id\s*:/.test(l));
+  if (i < 0) return { line: 1, column: 1 };
+  return { line: i + 1, column: (/^id\s*:\s*/.exec(lines[i])?.[0].length ?? 0) + 1 };
+}
+
+/** Where a related id is written in the front matter (after `related:`), 1-based. */
+function relatedPosition(text: string, id: string): { line: number; column: number } {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const start = lines.findIndex((l) => /^related\s*:/.test(l));
+  if (start < 0) return { line: 1, column: 1 };
+  const word = new RegExp(`(?<![\\w-])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`);
+  for (let i = start; i < lines.length && (i === start || !/^(\S[^:]*:|---)/.test(lines[i])); i++) {
+    const m = word.exec(lines[i]);
+    if (m) return { line: i + 1, column: m.index + 1 };
+  }
+  return { line: start + 1, column: 1 };
 }
 
 /**

@@ -9,8 +9,9 @@
  * Range grammar: clauses separated by spaces are all required; `||` separates
  * alternatives. A clause is `OP VERSION` with OP among `< <= > >= = ==`; a
  * bare stream word (`el7`) restricts the clauses after it (until the next
- * stream word) to kernels of that stream, compared build for build. `any`
- * matches every kernel.
+ * stream word) to kernels of that stream, compared build for build; a bound
+ * that names its own stream (`<3.10.0-1062.1.1.el7`) does the same. A bound
+ * with build numbers but no stream is an error. `any` matches every kernel.
  */
 
 /** A parsed kernel release. */
@@ -69,8 +70,8 @@ function numbers(s: string): number[] {
 function classify(release: string): { stream: string; build: number[] } {
   if (release === '') return { stream: 'upstream', build: [] };
   const r = release.replace(ARCH_RE, '');
-  // Red Hat family: 1062.1.1.el7, 477.10.1.el8_8, 1160.el7.centos.plus
-  let m = /^(.*?)\.(el\d+)(?:_(\d+))?/.exec(r);
+  // Red Hat family: 1062.1.1.el7, 477.10.1.el8_8, 1160.el7.centos.plus; Oracle UEK (2047.510.5.5.el7uek) is its own stream
+  let m = /^(.*?)\.(el\d+(?:uek)?)(?:_(\d+))?/.exec(r);
   if (m) return { stream: m[2], build: numbers(m[1]) };
   // Alibaba Cloud Linux, Anolis, Amazon Linux, Fedora, Tencent Linux: 26.al7, 1.an8, 123.amzn2, 200.fc38, 1.tl3
   m = /^(.*?)\.(al\d+|an\d+|amzn\d+|fc\d+|tl\d+|oe\d+|uek|ky\d+)/.exec(r);
@@ -135,7 +136,7 @@ export interface KernelRange {
   alternatives: Clause[][];
 }
 
-const STREAM_WORD = /^(el\d+|al\d+|an\d+|amzn\d+|fc\d+|tl\d+|oe\d+|ubuntu|debian)$/;
+const STREAM_WORD = /^(el\d+(?:uek)?|al\d+|an\d+|amzn\d+|fc\d+|tl\d+|oe\d+|ky\d+|ubuntu|debian)$/;
 
 /**
  * Parse a range expression such as `<4.12`, `>=3.18 <4.10` or `el7 <3.10.0-1062.1.1`.
@@ -157,16 +158,25 @@ export function parseKernelRange(source: string): KernelRange | KernelParseError
         stream = tok;
         continue;
       }
-      const m = /^(<=|>=|==|=|<|>)(.+)$/.exec(tok);
+      const m = /^(<=|>=|==|=|<|>)([^<>=].*)$/.exec(tok);
       if (!m) {
         return { message: `cannot read "${tok}" in kernel range "${text}": expected an operator and a version, like <4.12 or >=3.18` };
       }
-      let versionText = m[2];
-      if (stream && stream.startsWith('el') && !/\.el\d/.test(versionText)) versionText = `${versionText}.${stream}`;
-      const version = parseKernel(versionText);
+      const version = parseKernel(m[2]);
       if (!version) return { message: `"${m[2]}" in kernel range "${text}" is not a kernel version` };
+      const generic = version.stream === 'upstream' || version.stream === 'vendor';
+      if (!stream && version.stream === 'vendor') {
+        return { message: `"${m[2]}" in kernel range "${text}" has a build number but no distribution stream; name the stream first, like el7 <3.10.0-1062.1.1, or compare the upstream base, like <4.12` };
+      }
+      if (stream && !generic && version.stream !== stream) {
+        return { message: `"${m[2]}" in kernel range "${text}" is a ${version.stream} build, but the clause is for ${stream}` };
+      }
+      // A bare stream word makes the bound a build of that stream; a bound that names its
+      // stream itself (<3.10.0-1062.1.1.el7) is compared within that stream too.
+      if (stream && generic) version.stream = stream;
+      const clauseStream = stream ?? (generic ? undefined : version.stream);
       const op = (m[1] === '=' ? '==' : m[1]) as Op;
-      clauses.push(stream ? { op, version, stream } : { op, version });
+      clauses.push(clauseStream ? { op, version, stream: clauseStream } : { op, version });
     }
     if (clauses.length === 0) return { message: `kernel range "${text}" names a stream but no version bound` };
     alternatives.push(clauses);

@@ -4,12 +4,14 @@
  */
 import type { Project } from '../core/project.js';
 import type { Entry } from '../core/schema/case.js';
+import type { Runbook } from '../core/schema/runbook.js';
 
 /** The bundle file's shape. */
 export interface Bundle {
   format: 1;
   builtAt: string;
   entries: Entry[];
+  runbooks: Runbook[];
 }
 
 /**
@@ -18,5 +20,5 @@ export interface Bundle {
  * @returns the bundle
  */
 export function createBundle(project: Project): Bundle {
-  return { format: 1, builtAt: new Date().toISOString(), entries: project.kb.entries };
+  return { format: 1, builtAt: new Date().toISOString(), entries: project.kb.entries, runbooks: project.runbooks };
 }

@@ -1,5 +1,5 @@
 /**
- * `runbook bundle`: prebuild the knowledge base into lib/bundle.json so the
+ * `runbook bundle`: prebuild the knowledge base and the search index into lib/ so the
  * CLI starts without reading and parsing every markdown file.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { formatProblem } from '../../core/problems.js';
 import { PACKAGE_ROOT } from '../../node/content.js';
 import { loadProject } from '../../node/project.js';
 import { createBundle } from '../../node/bundle.js';
+import { buildSearchArtifact } from '../../core/search/index.js';
 import type { CliIO } from '../io.js';
 
 /** Options of `runbook bundle`. */
@@ -29,6 +30,8 @@ export async function run(opts: BundleOptions, io: CliIO): Promise<number> {
   mkdirSync(join(PACKAGE_ROOT, 'lib'), { recursive: true });
   const out = join(PACKAGE_ROOT, 'lib', 'bundle.json');
   writeFileSync(out, JSON.stringify(bundle));
+  const artifact = JSON.stringify(buildSearchArtifact(project.kb.entries, project.runbooks));
+  writeFileSync(join(PACKAGE_ROOT, 'lib', 'search-index.json'), artifact);
   if (!opts.quiet) io.stdout(`wrote lib/bundle.json: ${project.counts.cases} cases, ${project.counts.notes} notes, ${project.counts.runbooks} runbooks${errors.length ? ` (${errors.length} files skipped for errors)` : ''}\n`);
   return 0;
 }

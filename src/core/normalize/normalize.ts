@@ -10,12 +10,11 @@ import { frontmatter } from 'micromark-extension-frontmatter';
 import { gfm } from 'micromark-extension-gfm';
 import { toString } from 'mdast-util-to-string';
 import type { Code, Heading, List, Root, RootContent } from 'mdast';
-import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document } from 'yaml';
-import type { z } from 'zod';
 import { Entry, FrontMatter, SECTION_KEYS, type EvidenceCommand, type SectionKey } from '../schema/case.js';
 import { isKernelParseError, parseKernelRange } from '../kernel.js';
 import { problem, type Problem } from '../problems.js';
 import { SECTION_NAMES, sectionKeyFor } from './sections.js';
+import { readYaml, reportIssue, yamlPos } from './yaml.js';
 
 /** The result of normalizing one file. */
 export interface NormalizeResult {
@@ -58,7 +57,7 @@ export function normalizeEntry(source: string, path: string): NormalizeResult {
     return { problems };
   }
   const yamlStartLine = (first.position?.start.line ?? 1) + 1;
-  const fm = readFrontMatter(first.value, path, yamlStartLine, problems);
+  const fm = readYaml(first.value, path, yamlStartLine, problems, 'front matter');
   const sections = splitSections(tree, text);
   const kind = fm.data && typeof fm.data === 'object' && (fm.data as { kind?: unknown }).kind === 'note' ? 'note' : 'case';
   const at = (n?: { position?: { start: { line: number; column: number } } }) => n?.position?.start ?? { line: 1, column: 1 };
@@ -66,7 +65,7 @@ export function normalizeEntry(source: string, path: string): NormalizeResult {
   const byKey = new Map<string, RawSection>();
   for (const s of sections) if (!byKey.has(s.key)) byKey.set(s.key, s);
   if (kind === 'case') {
-    const lastLine = text.split('\n').length;
+    const lastLine = text.replace(/\n+$/, '').split('\n').length;
     for (const key of REQUIRED_CASE_SECTIONS) {
       const s = byKey.get(key);
       if (!s) {
@@ -87,19 +86,21 @@ export function normalizeEntry(source: string, path: string): NormalizeResult {
   const fix = readFix(byKey.get('fix'));
 
   if (!fm.data) return { problems: sortProblems(problems) };
+  // The kernel range is checked on the raw data so it is reported beside any schema problem.
+  const rawKernel = (fm.data as { applies?: { kernel?: unknown } }).applies?.kernel;
+  if (typeof rawKernel === 'string' && rawKernel !== '') {
+    const r = parseKernelRange(rawKernel);
+    if (isKernelParseError(r)) {
+      const pos = yamlPos(fm.doc!, fm.lineCounter!, ['applies', 'kernel'], yamlStartLine);
+      problems.push(problem('bad-kernel-range', path, pos.line, pos.column, r.message));
+    }
+  }
   const parsed = FrontMatter.safeParse(fm.data);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) reportIssue(issue, fm.doc!, fm.lineCounter!, yamlStartLine, path, problems);
     return { problems: sortProblems(problems) };
   }
   const data = parsed.data;
-  if (data.applies?.kernel) {
-    const r = parseKernelRange(data.applies.kernel);
-    if (isKernelParseError(r)) {
-      const pos = yamlPos(fm.doc!, fm.lineCounter!, ['applies', 'kernel'], yamlStartLine);
-      problems.push(problem('bad-kernel-range', path, pos.line, pos.column, r.message));
-    }
-  }
   const fileId = /([^/\\]+)\.md$/.exec(path)?.[1];
   if (fileId && fileId !== data.id && !/^(index|readme)$/i.test(fileId)) {
     const pos = yamlPos(fm.doc!, fm.lineCounter!, ['id'], yamlStartLine);
@@ -144,81 +145,6 @@ export function normalizeEntry(source: string, path: string): NormalizeResult {
 
 function sortProblems(ps: Problem[]): Problem[] {
   return ps.sort((a, b) => a.line - b.line || a.column - b.column);
-}
-
-interface FrontMatterRead {
-  data?: unknown;
-  doc?: Document;
-  lineCounter?: LineCounter;
-}
-
-function readFrontMatter(yamlText: string, path: string, startLine: number, problems: Problem[]): FrontMatterRead {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    for (const err of doc.errors) {
-      const pos = lineCounter.linePos(err.pos[0]);
-      const msg = err.message.split('\n')[0];
-      problems.push(problem('yaml-syntax', path, startLine + pos.line - 1, pos.col, `front matter: ${msg}`));
-    }
-    return {};
-  }
-  const data = doc.toJS();
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    problems.push(problem('invalid-field', path, startLine, 1, 'front matter must be a mapping of fields (id: ..., title: ...)'));
-    return {};
-  }
-  return { data, doc, lineCounter };
-}
-
-function yamlPos(doc: Document, lc: LineCounter, path: (string | number)[], startLine: number): { line: number; column: number } {
-  // Walk down as far as the path exists; report the deepest node found.
-  for (let n = path.length; n >= 0; n--) {
-    const sub = path.slice(0, n);
-    const node = n === 0 ? doc.contents : doc.getIn(sub, true);
-    const range = (node as { range?: [number, number, number] } | undefined)?.range;
-    if (range) {
-      // For a key that exists, point at the key rather than its value when possible.
-      const parent = n > 0 ? (n === 1 ? doc.contents : doc.getIn(sub.slice(0, -1), true)) : undefined;
-      if (parent && isMap(parent)) {
-        const pair = parent.items.find((it) => isPair(it) && isScalar(it.key) && it.key.value === sub[sub.length - 1]);
-        const keyRange = pair && isScalar(pair.key) ? pair.key.range : undefined;
-        if (keyRange && typeof sub[sub.length - 1] === 'string' && n < path.length) {
-          const p = lc.linePos(keyRange[0]);
-          return { line: startLine + p.line - 1, column: p.col };
-        }
-      }
-      const p = lc.linePos(range[0]);
-      return { line: startLine + p.line - 1, column: p.col };
-    }
-  }
-  return { line: startLine, column: 1 };
-}
-
-function reportIssue(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter, startLine: number, path: string, problems: Problem[]): void {
-  const where = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)) as (string | number)[];
-  const field = where.length ? where.join('.') : 'front matter';
-  if (issue.code === 'unrecognized_keys') {
-    for (const key of issue.keys) {
-      const map = where.length ? doc.getIn(where, true) : doc.contents;
-      let pos = { line: startLine, column: 1 };
-      if (map && isMap(map)) {
-        const pair = map.items.find((it) => isPair(it) && isScalar(it.key) && it.key.value === key);
-        const r = pair && isScalar(pair.key) ? pair.key.range : undefined;
-        if (r) {
-          const p = lc.linePos(r[0]);
-          pos = { line: startLine + p.line - 1, column: p.col };
-        }
-      }
-      const scope = where.length ? ` in ${field}` : '';
-      problems.push(problem('unknown-field', path, pos.line, pos.column, `unknown field "${key}"${scope}`));
-    }
-    return;
-  }
-  const pos = yamlPos(doc, lc, where, startLine);
-  const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-  const message = missing ? `${field} is required` : `${field}: ${issue.message}`;
-  problems.push(problem('invalid-field', path, pos.line, pos.column, message));
 }
 
 function splitSections(tree: Root, text: string): RawSection[] {
@@ -289,7 +215,7 @@ function readEvidence(section: RawSection | undefined): EvidenceCommand[] {
   return out;
 }
 
-const RISK_HEADING = /^(risks?|trade-?offs?|caveats?|warnings?|风险|注意|注意事项)\b/i;
+const RISK_HEADING = /^(risks?|trade-?offs?|caveats?|warnings?|风险|注意|注意事项)(?![a-z])/i; // not \b: it never matches after Chinese
 
 function readFix(section: RawSection | undefined): Entry['fix'] {
   const fix: Entry['fix'] = { steps: [], commands: [], risks: [], markdown: section?.markdown.trim() ?? '' };

@@ -1,0 +1,159 @@
+/**
+ * The Fastify app: the JSON API under `/v1`, its OpenAPI 3.1 document and
+ * docs, health checks, the embeddable widget, and (when built) the static site.
+ */
+import { existsSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { engineData, type Project } from '../core/project.js';
+import { ApiError, errorHandler, notFoundHandler } from './errors.js';
+import { registerContentRoutes } from './routes-content.js';
+import { registerEmbedRoutes } from './embed.js';
+import { registerSessionRoutes } from './routes-sessions.js';
+import { bearerToken, KeyRing, loggerOptions, rateLimitKey } from './security.js';
+import { responseSerializer, type ResponseValidation } from './serialize.js';
+import { SessionService } from './sessions.js';
+import type { SessionStore } from './store.js';
+
+/** The largest request body accepted (pasted output included): 1 MB. */
+export const BODY_LIMIT = 1024 * 1024;
+
+/** Options of {@link buildApp}. */
+export interface AppOptions {
+  /** Where sessions live. */
+  store: SessionStore;
+  /** The loaded knowledge base and runbooks. */
+  project: Project;
+  /** Accepted bearer keys; when non-empty, write endpoints require one. */
+  apiKeys?: readonly string[];
+  /** Origins allowed to call the API from a browser (CORS); empty: none. `*` allows any. */
+  corsOrigins?: readonly string[];
+  /** Requests per key (or per IP without a key) per window; default 600 per minute. `false` disables. */
+  rateLimit?: { max: number; timeWindowMs?: number } | false;
+  /** `false` for no logs, or a level and an optional stream (default: `info` to stdout). */
+  logger?: false | { level?: string; stream?: NodeJS.WritableStream };
+  /** The built site to serve at `/` when it exists (e.g. `dist/`). */
+  siteDir?: string;
+  /** Check responses against their schemas: `strict` fails the request, `log` logs and sends, `off` skips. Default `log`. */
+  responseValidation?: ResponseValidation;
+  /** Replayed session states kept in memory (default 10,000). */
+  cacheSize?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `write`: needs an API key when keys are configured. */
+    auth?: 'write';
+  }
+}
+
+/**
+ * Build the API server (not listening yet).
+ * @param opts store, project, security and logging options
+ * @returns the Fastify instance, ready to `listen`
+ */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const keys = new KeyRing(opts.apiKeys ?? []);
+  const app = Fastify({
+    logger: opts.logger === false ? false : loggerOptions(opts.logger?.level ?? 'info', opts.logger?.stream),
+    bodyLimit: BODY_LIMIT,
+    trustProxy: false,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(responseSerializer(opts.responseValidation ?? 'log', (msg) => app.log.warn(msg)));
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  // JSON only: a text/plain body is a 415, not a string for the schema to reject.
+  app.removeContentTypeParser(['text/plain']);
+
+  app.addHook('onRequest', async (req) => {
+    if (req.routeOptions.config?.auth !== 'write' || !keys.required) return;
+    const token = bearerToken(req);
+    if (!token) throw new ApiError('unauthorized', 'this endpoint needs an API key: send "Authorization: Bearer <key>" (keys come from RUNBOOK_API_KEYS)');
+    if (!keys.accepts(token)) throw new ApiError('unauthorized', 'the API key is not valid');
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
+  app.addHook('onClose', async () => {
+    await opts.store.close();
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'netrunbook API',
+        version: '1.0.0',
+        description:
+          'Linux network troubleshooting: search the knowledge base, parse command output, diagnose, and walk runbook sessions from a ticketing system. ' +
+          'Errors are `{ "error": { "code", "message" } }`. Write endpoints need `Authorization: Bearer <key>` when the server has keys.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a key from RUNBOOK_API_KEYS' } } },
+      tags: [
+        { name: 'knowledge base', description: 'cases and runbooks' },
+        { name: 'evidence', description: 'parse and diagnose pasted output' },
+        { name: 'sessions', description: 'walk a runbook step by step, guarded by versions' },
+        { name: 'operations', description: 'health, readiness and path analytics' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { url: '/v1/openapi.json', deepLinking: true } });
+
+  if (opts.rateLimit !== false) {
+    await app.register(rateLimit, {
+      global: true,
+      max: opts.rateLimit?.max ?? 600,
+      timeWindow: opts.rateLimit?.timeWindowMs ?? 60_000,
+      keyGenerator: (req) => rateLimitKey(req, keys),
+      allowList: (req) => !req.url.startsWith('/v1/'),
+      errorResponseBuilder: (_req, ctx) =>
+        Object.assign(new Error(`rate limit exceeded: ${ctx.max} requests per ${ctx.after}; retry in ${Math.ceil(ctx.ttl / 1000)} s`), { statusCode: 429 }),
+    });
+  }
+  const origins = opts.corsOrigins ?? [];
+  if (origins.length) {
+    await app.register(cors, {
+      origin: origins.includes('*') ? true : [...origins],
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: ['Authorization', 'Content-Type'],
+      exposedHeaders: ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+      maxAge: 600,
+    });
+  }
+
+  const data = engineData(opts.project);
+  const sessions = new SessionService(opts.store, opts.project, data, opts.cacheSize);
+  registerContentRoutes(app, opts.project);
+  registerSessionRoutes(app, sessions, opts.store);
+
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    const ok = await opts.store.ping().catch(() => false);
+    if (!ok) return reply.code(503).send({ error: { code: 'unavailable', message: 'the session store does not answer' } });
+    return { status: 'ready', cases: opts.project.counts.cases, runbooks: opts.project.runbooks.length, keysRequired: keys.required };
+  });
+  registerEmbedRoutes(app, origins);
+
+  if (opts.siteDir && existsSync(opts.siteDir)) {
+    await app.register(fastifyStatic, { root: opts.siteDir, prefix: '/', wildcard: true });
+  } else {
+    app.get('/', { schema: { hide: true } }, async () => ({
+      name: 'netrunbook API',
+      docs: '/docs',
+      openapi: '/v1/openapi.json',
+      site: 'not built (npm run build writes dist/)',
+    }));
+  }
+  return app;
+}

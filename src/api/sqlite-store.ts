@@ -1,0 +1,304 @@
+/**
+ * The SQLite session store (better-sqlite3, WAL).
+ *
+ * Tables:
+ * - `sessions`: one row per session: who it belongs to (`external_ref`), its
+ *   `version` (the number of events) and the columns derived from the replayed
+ *   state at the last write (for listings and `GET /v1/stats`).
+ * - `session_inputs`: one row per event `(session_id, seq, json, at)` with
+ *   `UNIQUE (session_id, seq)`: two writers can never both store `seq = 7`, and
+ *   `seq` is always the version the writer saw, so the log has no gaps.
+ *
+ * A write is one `BEGIN IMMEDIATE` transaction: read the version, compare it
+ * with the expected one, insert the event at `seq = expected`, bump the
+ * version. Inside one process better-sqlite3 is synchronous, so transactions
+ * never interleave; across processes sharing the file, `IMMEDIATE` takes the
+ * write lock up front and `busy_timeout` waits for it.
+ *
+ * Durability: `journal_mode=WAL` with `synchronous=NORMAL` (the default here)
+ * makes a committed transaction survive the process being killed (SIGKILL, a
+ * crash, OOM): the commit is in the WAL file before the call returns, and the
+ * next open replays it. What NORMAL can lose is the last transactions on an
+ * operating-system crash or power cut; pass `synchronous: 'FULL'` (or set
+ * `RUNBOOK_DB_SYNC=full` for `runbook serve`) to fsync every commit, at a cost
+ * in write latency.
+ *
+ * ## Several API nodes: the PostgreSQL path
+ * The same interface ({@link SessionStore}) maps onto PostgreSQL with the same
+ * two tables, so several API nodes behind a load balancer share sessions:
+ *
+ * ```sql
+ * CREATE TABLE sessions (id text PRIMARY KEY, runbook text NOT NULL, symptom text, external_ref text,
+ *   created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, version integer NOT NULL DEFAULT 0,
+ *   cur_runbook text NOT NULL, cur_node text NOT NULL, finished boolean NOT NULL DEFAULT false,
+ *   conclusion jsonb NOT NULL DEFAULT '[]', steps integer NOT NULL DEFAULT 0);
+ * CREATE INDEX ON sessions (external_ref);
+ * CREATE TABLE session_inputs (session_id text NOT NULL REFERENCES sessions(id), seq integer NOT NULL,
+ *   json jsonb NOT NULL, at timestamptz NOT NULL, UNIQUE (session_id, seq));
+ * ```
+ *
+ * `append(id, expected, event)` is one transaction (READ COMMITTED is enough):
+ *
+ * ```sql
+ * UPDATE sessions SET version = version + 1, updated_at = now(), cur_runbook = $4, ...
+ *   WHERE id = $1 AND version = $2;            -- 0 rows: conflict (or not found)
+ * INSERT INTO session_inputs (session_id, seq, json, at) VALUES ($1, $2, $3, now());
+ * ```
+ *
+ * The guarded `UPDATE` takes the row lock, so a second writer with the same
+ * expected version blocks until the first commits, then matches 0 rows and
+ * gets a conflict (409). The `UNIQUE (session_id, seq)` constraint is the
+ * backstop: even a writer that skipped the version check cannot insert a
+ * duplicate `seq` (unique violation → conflict). Without a version column,
+ * `INSERT ... SELECT $1, $2, $3 WHERE (SELECT count(*) FROM session_inputs
+ * WHERE session_id = $1) = $2` works too, because the unique constraint turns
+ * the race between two such inserts into one success and one violation; it
+ * relies on `back` being an appended event (as here), never a delete. Stats
+ * become `GROUP BY` queries over `sessions`, and the API's replay cache stays
+ * correct on every node because an event at a given `(session, seq)` never
+ * changes: a cached state is keyed by `(session, version)`.
+ */
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import {
+  aggregateStats,
+  type NewSession,
+  type SessionEvent,
+  type SessionMeta,
+  type SessionProgress,
+  type SessionRecord,
+  type SessionStore,
+  type StoreStats,
+  type WriteResult,
+} from './store.js';
+
+/** The slice of better-sqlite3's API this store uses (the package ships no types). */
+interface Statement<P extends unknown[], R> {
+  run(...params: P): { changes: number };
+  get(...params: P): R | undefined;
+  all(...params: P): R[];
+}
+interface Transaction<F extends (...a: never[]) => unknown> {
+  (...a: Parameters<F>): ReturnType<F>;
+  immediate(...a: Parameters<F>): ReturnType<F>;
+}
+/** An open better-sqlite3 database. */
+export interface SqliteDatabase {
+  readonly open: boolean;
+  pragma(source: string): unknown;
+  exec(source: string): void;
+  prepare<P extends unknown[] = unknown[], R = unknown>(source: string): Statement<P, R>;
+  transaction<F extends (...a: never[]) => unknown>(fn: F): Transaction<F>;
+  close(): void;
+}
+const Database = createRequire(import.meta.url)('better-sqlite3') as new (file: string) => SqliteDatabase;
+
+/** Options of {@link SqliteStore}. */
+export interface SqliteStoreOptions {
+  /** `NORMAL` (default: survives a killed process) or `FULL` (survives a power cut too). */
+  synchronous?: 'NORMAL' | 'FULL';
+  /** How long a writer waits for another process's write lock, in ms (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+interface SessionRow {
+  id: string;
+  runbook: string;
+  symptom: string | null;
+  external_ref: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+  cur_runbook: string;
+  cur_node: string;
+  finished: number;
+  conclusion: string;
+  steps: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY,
+  runbook TEXT NOT NULL,
+  symptom TEXT,
+  external_ref TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 0,
+  cur_runbook TEXT NOT NULL,
+  cur_node TEXT NOT NULL,
+  finished INTEGER NOT NULL DEFAULT 0,
+  conclusion TEXT NOT NULL DEFAULT '[]',
+  steps INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS sessions_external_ref ON sessions (external_ref, created_at);
+CREATE TABLE IF NOT EXISTS session_inputs (
+  session_id TEXT NOT NULL REFERENCES sessions (id),
+  seq INTEGER NOT NULL,
+  json TEXT NOT NULL,
+  at TEXT NOT NULL,
+  UNIQUE (session_id, seq)
+);
+`;
+
+function toMeta(r: SessionRow): SessionMeta {
+  return {
+    id: r.id,
+    runbook: r.runbook,
+    ...(r.symptom !== null ? { symptom: r.symptom } : {}),
+    ...(r.external_ref !== null ? { externalRef: r.external_ref } : {}),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    version: r.version,
+    progress: { runbook: r.cur_runbook, node: r.cur_node, finished: r.finished === 1, conclusion: JSON.parse(r.conclusion) as string[], steps: r.steps },
+  };
+}
+
+/** Sessions in a SQLite file. */
+export class SqliteStore implements SessionStore {
+  /** The open database (exposed for tests and maintenance). */
+  readonly db: SqliteDatabase;
+  private readonly q;
+  private readonly writeTx: (id: string, expected: number, event: SessionEvent, progress: SessionProgress) => WriteResult;
+
+  /**
+   * Open (and create when missing) a store.
+   * @param file the database file (its directory is created), or `:memory:`
+   * @param opts durability and locking options
+   */
+  constructor(file: string, opts: SqliteStoreOptions = {}) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${opts.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.q = {
+      insertSession: db.prepare<[Record<string, unknown>], never>(
+        `INSERT INTO sessions (id, runbook, symptom, external_ref, created_at, updated_at, version, cur_runbook, cur_node, finished, conclusion, steps)
+         VALUES (@id, @runbook, @symptom, @external_ref, @created_at, @created_at, 0, @cur_runbook, @cur_node, @finished, @conclusion, @steps)`,
+      ),
+      getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
+      getVersion: db.prepare<[string], { version: number }>('SELECT version FROM sessions WHERE id = ?'),
+      events: db.prepare<[string], { seq: number; json: string }>('SELECT seq, json FROM session_inputs WHERE session_id = ? ORDER BY seq'),
+      listByRef: db.prepare<[string, number], SessionRow>('SELECT * FROM sessions WHERE external_ref = ? ORDER BY created_at DESC, id LIMIT ?'),
+      listAll: db.prepare<[number], SessionRow>('SELECT * FROM sessions ORDER BY created_at DESC, id LIMIT ?'),
+      insertEvent: db.prepare<[string, number, string, string], never>('INSERT INTO session_inputs (session_id, seq, json, at) VALUES (?, ?, ?, ?)'),
+      bump: db.prepare<[Record<string, unknown>], never>(
+        `UPDATE sessions SET version = @next, updated_at = @at, cur_runbook = @cur_runbook, cur_node = @cur_node,
+           finished = @finished, conclusion = @conclusion, steps = @steps WHERE id = @id AND version = @expected`,
+      ),
+      statsRows: db.prepare<[], Pick<SessionRow, 'runbook' | 'updated_at' | 'cur_runbook' | 'cur_node' | 'finished' | 'conclusion' | 'steps'>>(
+        'SELECT runbook, updated_at, cur_runbook, cur_node, finished, conclusion, steps FROM sessions',
+      ),
+      ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
+    };
+    const tx = db.transaction((id: string, expected: number, event: SessionEvent, progress: SessionProgress): WriteResult => {
+      const row = this.q.getVersion.get(id);
+      if (!row) return { ok: false, reason: 'not-found' };
+      if (row.version !== expected) return { ok: false, reason: 'conflict', version: row.version };
+      const at = event.at ?? new Date().toISOString();
+      this.q.insertEvent.run(id, expected, JSON.stringify(event), at);
+      const changed = this.q.bump.run({
+        id,
+        expected,
+        next: expected + 1,
+        at,
+        cur_runbook: progress.runbook,
+        cur_node: progress.node,
+        finished: progress.finished ? 1 : 0,
+        conclusion: JSON.stringify(progress.conclusion),
+        steps: progress.steps,
+      }).changes;
+      if (changed !== 1) throw new Error(`session ${id} changed during a write transaction`);
+      return { ok: true, version: expected + 1 };
+    });
+    this.writeTx = (id, expected, event, progress) => {
+      try {
+        return tx.immediate(id, expected, event, progress);
+      } catch (e) {
+        // Another process won the race for this seq: the unique constraint is the backstop.
+        if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          return { ok: false, reason: 'conflict', version: this.q.getVersion.get(id)?.version ?? expected };
+        }
+        throw e;
+      }
+    };
+  }
+
+  /** @inheritDoc */
+  async create(s: NewSession): Promise<SessionMeta> {
+    this.q.insertSession.run({
+      id: s.id,
+      runbook: s.runbook,
+      symptom: s.symptom ?? null,
+      external_ref: s.externalRef ?? null,
+      created_at: s.createdAt,
+      cur_runbook: s.progress.runbook,
+      cur_node: s.progress.node,
+      finished: s.progress.finished ? 1 : 0,
+      conclusion: JSON.stringify(s.progress.conclusion),
+      steps: s.progress.steps,
+    });
+    return toMeta(this.q.getSession.get(s.id)!);
+  }
+
+  /** @inheritDoc */
+  async get(id: string): Promise<SessionRecord | undefined> {
+    // One read transaction, so the row and the log agree even with writers in other processes.
+    return this.db.transaction(() => {
+      const row = this.q.getSession.get(id);
+      if (!row) return undefined;
+      const events = this.q.events.all(id).map((e) => JSON.parse(e.json) as SessionEvent);
+      return { ...toMeta(row), events };
+    })();
+  }
+
+  /**
+   * The stored rows of a session's log, with their sequence numbers (for audits and tests).
+   * @param id the session id
+   * @returns `{ seq, event }` in order
+   */
+  rawEvents(id: string): { seq: number; event: SessionEvent }[] {
+    return this.q.events.all(id).map((e) => ({ seq: e.seq, event: JSON.parse(e.json) as SessionEvent }));
+  }
+
+  /** @inheritDoc */
+  async list(externalRef: string | undefined, limit: number): Promise<SessionMeta[]> {
+    const rows = externalRef === undefined ? this.q.listAll.all(limit) : this.q.listByRef.all(externalRef, limit);
+    return rows.map(toMeta);
+  }
+
+  /** @inheritDoc */
+  async append(id: string, expectedVersion: number, event: SessionEvent, progress: SessionProgress): Promise<WriteResult> {
+    return this.writeTx(id, expectedVersion, event, progress);
+  }
+
+  /** @inheritDoc */
+  async pop(id: string, expectedVersion: number, progress: SessionProgress): Promise<WriteResult> {
+    return this.writeTx(id, expectedVersion, { kind: 'back', at: new Date().toISOString() }, progress);
+  }
+
+  /** @inheritDoc */
+  async stats(opts: { idleMs: number; now: Date }): Promise<StoreStats> {
+    const rows = this.q.statsRows.all().map((r) => ({
+      runbook: r.runbook,
+      updatedAt: r.updated_at,
+      progress: { runbook: r.cur_runbook, node: r.cur_node, finished: r.finished === 1, conclusion: JSON.parse(r.conclusion) as string[], steps: r.steps },
+    }));
+    return aggregateStats(rows, opts);
+  }
+
+  /** @inheritDoc */
+  async ping(): Promise<boolean> {
+    return this.q.ping.get()?.ok === 1;
+  }
+
+  /** @inheritDoc */
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

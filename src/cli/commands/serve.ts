@@ -1,0 +1,103 @@
+/**
+ * `runbook serve [--port 8080] [--host 127.0.0.1] [--db ./data/runbook.db]`:
+ * the JSON API (and the built site, when `dist/` exists) in one process.
+ *
+ * Environment: `RUNBOOK_API_KEYS` (comma-separated bearer keys; set them in
+ * production), `RUNBOOK_CORS_ORIGINS` (comma-separated browser origins),
+ * `RUNBOOK_RATE_LIMIT` (requests per minute per key or IP, default 600; 0
+ * disables), `RUNBOOK_LOG_LEVEL` (default info), `RUNBOOK_DB_SYNC` (`normal`
+ * or `full`).
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../../api/app.js';
+import { splitList } from '../../api/security.js';
+import { SqliteStore } from '../../api/sqlite-store.js';
+import { PACKAGE_ROOT } from '../../node/content.js';
+import { loadProject } from '../../node/project.js';
+import { CliError, type CliIO } from '../io.js';
+
+/** Options of `runbook serve`. */
+export interface ServeOptions {
+  /** TCP port (0 picks a free one). */
+  port?: string;
+  /** Interface to listen on. */
+  host?: string;
+  /** SQLite database file for sessions. */
+  db?: string;
+}
+
+/**
+ * Start the API and serve until SIGINT or SIGTERM.
+ * @param opts port, host and database file
+ * @param io output for the start-up lines
+ * @returns the exit code once the server has shut down
+ */
+export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
+  const port = Number(opts.port ?? '8080');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a number from 0 to 65535, not "${opts.port}"`);
+  const host = opts.host ?? '127.0.0.1';
+  const dbPath = resolve(opts.db ?? join('data', 'runbook.db'));
+  const rate = process.env.RUNBOOK_RATE_LIMIT === undefined ? 600 : Number(process.env.RUNBOOK_RATE_LIMIT);
+  if (!Number.isFinite(rate) || rate < 0) throw new CliError(`RUNBOOK_RATE_LIMIT must be a number of requests per minute, not "${process.env.RUNBOOK_RATE_LIMIT}"`);
+  const sync = (process.env.RUNBOOK_DB_SYNC ?? 'normal').toUpperCase();
+  if (sync !== 'NORMAL' && sync !== 'FULL') throw new CliError(`RUNBOOK_DB_SYNC must be "normal" or "full", not "${process.env.RUNBOOK_DB_SYNC}"`);
+
+  const project = loadProject();
+  let store: SqliteStore;
+  try {
+    store = new SqliteStore(dbPath, { synchronous: sync });
+  } catch (e) {
+    throw new CliError(`cannot open the session database ${dbPath}: ${(e as Error).message}`, 1);
+  }
+  const apiKeys = splitList(process.env.RUNBOOK_API_KEYS);
+  const siteDir = join(PACKAGE_ROOT, 'dist');
+  const app = await buildApp({
+    store,
+    project,
+    apiKeys,
+    corsOrigins: splitList(process.env.RUNBOOK_CORS_ORIGINS),
+    rateLimit: rate === 0 ? false : { max: rate, timeWindowMs: 60_000 },
+    logger: { level: process.env.RUNBOOK_LOG_LEVEL ?? 'info' },
+    siteDir,
+  });
+  try {
+    await app.listen({ port, host });
+  } catch (e) {
+    await app.close().catch(() => undefined);
+    throw new CliError(`cannot listen on ${host}:${port}: ${(e as Error).message}`, 1);
+  }
+  const addr = app.server.address() as AddressInfo;
+  const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `http://${shownHost}:${addr.port}`;
+  io.stderr(
+    [
+      `runbook API listening on ${url}`,
+      `  docs:     ${url}/docs (OpenAPI: ${url}/v1/openapi.json)`,
+      `  sessions: ${dbPath}`,
+      `  site:     ${existsSync(siteDir) ? `${url}/ (from ${siteDir})` : 'not built (npm run build writes dist/)'}`,
+      `  keys:     ${apiKeys.length ? `required for writes (${apiKeys.length} key${apiKeys.length > 1 ? 's' : ''} from RUNBOOK_API_KEYS)` : 'NOT required: set RUNBOOK_API_KEYS in production'}`,
+      `  project:  ${project.counts.cases} cases, ${project.runbooks.length} runbooks from ${dirname(join(project.root, 'x'))}`,
+      '',
+    ].join('\n'),
+  );
+
+  return new Promise<number>((done) => {
+    let closing = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (closing) return;
+      closing = true;
+      io.stderr(`runbook API: ${signal}, shutting down\n`);
+      app.close().then(
+        () => done(0),
+        (e: Error) => {
+          io.stderr(`runbook API: shutdown failed: ${e.message}\n`);
+          done(1);
+        },
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,147 @@
+/**
+ * Reading pasted evidence into facts and deltas: the single path by which
+ * sessions and one-shot diagnosis learn anything from command output.
+ */
+import type { Deltas, Facts, FactValue } from '../facts/types.js';
+import { factCatalog, getParser, parseOutput, parsersForCommand, splitPaste } from '../parsers/index.js';
+
+/** One pasted output. */
+export interface EvidenceInput {
+  /** The command that produced it, when known. */
+  command?: string;
+  output: string;
+  /** ISO time it was taken; two outputs of one command give deltas. */
+  takenAt?: string;
+}
+
+/** What was read from one output. */
+export interface EvidenceRead {
+  command: string | null;
+  parser: string | null;
+  confidence: number;
+  facts: Facts;
+  warnings: string[];
+  takenAt?: string;
+  /** The first lines of the output, for the evidence trail. */
+  excerpt: string;
+}
+
+/**
+ * An excerpt of pasted text: the first lines, shortened.
+ * @param text the output
+ * @param maxLines lines kept
+ * @returns the excerpt
+ */
+export function excerpt(text: string, maxLines = 12): string {
+  const lines = text.replace(/\r\n?/g, '\n').replace(/^\n+/, '').split('\n');
+  const kept = lines.slice(0, maxLines).map((l) => (l.length > 160 ? `${l.slice(0, 157)}...` : l));
+  if (lines.length > maxLines) kept.push(`... (${lines.length - maxLines} more lines)`);
+  return kept.join('\n').trimEnd();
+}
+
+function readOne(output: string, command: string | undefined, hints: string[], takenAt?: string): EvidenceRead {
+  // An explicit command decides; otherwise detection, and only when it reads nothing, the recommended commands in turn.
+  let best = parseOutput(output, command ? { command } : {});
+  if (!command && Object.keys(best.facts).length === 0) {
+    for (const h of hints) {
+      const a = parseOutput(output, { command: h });
+      if (Object.keys(a.facts).length > 0) {
+        best = a;
+        break;
+      }
+    }
+  }
+  // A detected paste is named after the recommended command the parser reads, else the parser's own command.
+  let named = best.command ?? null;
+  if (!named && best.parser) {
+    named = hints.find((h) => parsersForCommand(h)[0]?.meta.id === best.parser) ?? getParser(best.parser)?.meta.commands[0] ?? null;
+  }
+  return {
+    command: named,
+    parser: best.parser ?? null,
+    confidence: best.confidence ?? 0,
+    facts: best.facts,
+    warnings: best.warnings,
+    ...(takenAt ? { takenAt } : {}),
+    excerpt: excerpt(output),
+  };
+}
+
+/**
+ * Read one pasted output (several commands pasted at once are split by their prompt lines).
+ * @param input the output and optional command and time
+ * @param hints commands the user was asked to run (tried when detection is unsure)
+ * @returns one reading per command found in the paste
+ */
+export function readEvidence(input: EvidenceInput, hints: string[] = []): EvidenceRead[] {
+  if (!input.command) {
+    const parts = splitPaste(input.output);
+    if (parts.length > 1) return parts.map((p) => readOne(p.text, p.command ?? undefined, hints, input.takenAt));
+  }
+  return [readOne(input.output, input.command, hints, input.takenAt)];
+}
+
+/** Facts and deltas combined over every reading. */
+export interface CombinedFacts {
+  facts: Facts;
+  deltas: Deltas;
+  /** Parsers that produced at least one reading. */
+  parsersRun: Set<string>;
+}
+
+/**
+ * Combine readings: the latest value of each fact wins; a numeric fact seen in
+ * two or more readings gets a delta from its first to its last value.
+ * @param reads readings in the order they were taken
+ * @param base facts known before (answers, the kernel given separately)
+ * @returns facts, deltas and the parsers that ran
+ */
+export function combineReadings(reads: EvidenceRead[], base: Facts = {}): CombinedFacts {
+  const facts: Facts = { ...base };
+  const seen = new Map<string, { value: number; at?: number }[]>();
+  const parsersRun = new Set<string>();
+  for (const r of reads) {
+    if (r.parser && Object.keys(r.facts).length > 0) parsersRun.add(r.parser);
+    const at = r.takenAt ? Date.parse(r.takenAt) : undefined;
+    for (const [k, v] of Object.entries(r.facts) as [string, FactValue][]) {
+      facts[k] = v;
+      if (typeof v === 'number') {
+        const list = seen.get(k) ?? [];
+        list.push({ value: v, ...(at !== undefined && !Number.isNaN(at) ? { at } : {}) });
+        seen.set(k, list);
+      }
+    }
+  }
+  const deltas: Deltas = {};
+  for (const [k, list] of seen) {
+    if (list.length < 2) continue;
+    const first = list[0];
+    const last = list[list.length - 1];
+    const delta = last.value - first.value;
+    const d: Deltas[string] = { from: first.value, to: last.value, delta };
+    if (first.at !== undefined && last.at !== undefined && last.at > first.at) {
+      d.seconds = (last.at - first.at) / 1000;
+      d.perSecond = delta / d.seconds;
+    }
+    deltas[k] = d;
+  }
+  return { facts, deltas, parsersRun };
+}
+
+let producers: Map<string, string[]> | undefined;
+
+/**
+ * Does a fact's absence mean "not there" given which parsers ran?
+ * True when a parser that ran declares the fact (exact name).
+ * @param fact the fact name
+ * @param parsersRun parsers that produced readings
+ * @returns whether absence is meaningful
+ */
+export function absenceIsMeaningful(fact: string, parsersRun: Set<string>): boolean {
+  if (!producers) {
+    producers = new Map();
+    for (const f of factCatalog()) producers.set(f.name, f.parsers);
+  }
+  const ps = producers.get(fact);
+  return Boolean(ps && ps.some((p) => parsersRun.has(p)));
+}

@@ -1,0 +1,381 @@
+/**
+ * Sessions: an append-only list of inputs; the state is a pure replay of that
+ * list over the runbooks and the knowledge base. Going back one step is
+ * replaying without the last input.
+ */
+import type { Entry } from '../schema/case.js';
+import type { CheckCommand, Runbook, RunbookNode } from '../schema/runbook.js';
+import type { Facts } from '../facts/types.js';
+import { evaluate, describeFacts } from './conditions.js';
+import { rankCandidates, type Candidate, type ExtraEvidence } from './candidates.js';
+import { absenceIsMeaningful, combineReadings, readEvidence, type EvidenceRead } from './evidence.js';
+import { orderCommands } from './next.js';
+
+/** One input of a session. */
+export type SessionInput =
+  | { kind: 'choice'; node: string; choice: number | string; at?: string }
+  | { kind: 'output'; node: string; output: string; command?: string; at?: string; takenAt?: string }
+  | { kind: 'skip'; node: string; at?: string };
+
+/** What the engine needs to run sessions. */
+export interface EngineData {
+  runbooks: Map<string, Runbook>;
+  cases: Map<string, Entry>;
+}
+
+/** A change in one candidate caused by one step. */
+export interface CandidateMove {
+  id: string;
+  from: Candidate['status'] | 'new';
+  to: Candidate['status'];
+  why: string[];
+}
+
+/** One step of the transcript. */
+export interface TranscriptStep {
+  runbook: string;
+  node: string;
+  kind: SessionInput['kind'] | 'route' | 'conclude';
+  /** The question, or the check's title. */
+  prompt: string;
+  /** The chosen label, or an excerpt of the pasted output. */
+  answer?: string;
+  /** Readings of pasted output. */
+  readings?: EvidenceRead[];
+  /** The sentence of the branch taken, or the route/conclusion message. */
+  outcome?: string;
+  /** Candidates whose status changed. */
+  moved: CandidateMove[];
+  at?: string;
+}
+
+/** The current step presented to the user. */
+export type CurrentStep =
+  | { type: 'ask'; runbook: string; node: string; question: string; why?: string; choices: { index: number; label: string }[] }
+  | {
+      type: 'check';
+      runbook: string;
+      node: string;
+      title: string;
+      why: string;
+      commands: CheckCommand[];
+      /** Snapshots already pasted at this node. */
+      snapshots: number;
+      /** Set when the node wants a second snapshot of a counter command. */
+      againAfterSeconds?: number;
+    }
+  | { type: 'conclude'; runbook: string; node: string; cases: string[]; confidence: 'high' | 'medium' | 'low'; message?: string };
+
+/** The replayed state of a session. */
+export interface SessionState {
+  /** The runbook the session started with. */
+  startRunbook: string;
+  /** The runbook the session is in now (a route may have switched it). */
+  runbook: string;
+  current: CurrentStep;
+  finished: boolean;
+  facts: Facts;
+  deltas: ReturnType<typeof combineReadings>['deltas'];
+  candidates: Candidate[];
+  transcript: TranscriptStep[];
+  /** Number of inputs replayed. */
+  version: number;
+}
+
+/** A rejected input. */
+export interface InputError {
+  code: 'unknown-node' | 'wrong-node' | 'bad-choice' | 'finished' | 'empty-output' | 'unknown-runbook';
+  message: string;
+}
+
+interface Work {
+  data: EngineData;
+  runbook: Runbook;
+  nodeId: string;
+  readings: EvidenceRead[];
+  nodeReadings: EvidenceRead[];
+  answerFacts: Facts;
+  extra: Required<Pick<ExtraEvidence, 'supports' | 'rulesOut'>> & { concluded: Map<string, 'high' | 'medium' | 'low'> };
+  candidateIds: string[];
+  candidates: Candidate[];
+  transcript: TranscriptStep[];
+  startRunbook: string;
+}
+
+function push(map: Map<string, string[]>, id: string, reason: string): void {
+  const list = map.get(id) ?? [];
+  list.push(reason);
+  map.set(id, list);
+}
+
+function computeCandidates(w: Work): Candidate[] {
+  const { facts, deltas, parsersRun } = combineReadings(w.readings, w.answerFacts);
+  const cases = w.candidateIds.map((id) => w.data.cases.get(id)).filter((e): e is Entry => Boolean(e));
+  return rankCandidates(cases, { facts, deltas, absentMeansFalse: (f) => absenceIsMeaningful(f, parsersRun) }, w.extra);
+}
+
+function moves(before: Candidate[], after: Candidate[]): CandidateMove[] {
+  const prev = new Map(before.map((c) => [c.id, c]));
+  const out: CandidateMove[] = [];
+  for (const c of after) {
+    const p = prev.get(c.id);
+    if (!p) {
+      out.push({ id: c.id, from: 'new', to: c.status, why: c.why });
+      continue;
+    }
+    if (p.status !== c.status || p.points !== c.points) {
+      const fresh = c.why.filter((r) => !p.why.includes(r));
+      out.push({ id: c.id, from: p.status, to: c.status, why: fresh.length ? fresh : c.why.slice(0, 2) });
+    }
+  }
+  return out;
+}
+
+function node(w: Work): RunbookNode {
+  return w.runbook.nodes[w.nodeId];
+}
+
+/** Follow route and conclude nodes that need no input. */
+function settle(w: Work, at?: string): void {
+  for (let guard = 0; guard < 50; guard++) {
+    const n = node(w);
+    if (!n) return;
+    if (n.type === 'route') {
+      const target = w.data.runbooks.get(n.runbook);
+      if (!target) return;
+      const before = w.candidates;
+      w.transcript.push({ runbook: w.runbook.id, node: w.nodeId, kind: 'route', prompt: `Continue with "${target.title}"`, outcome: n.message ?? `routed to ${target.id}`, moved: [], ...(at ? { at } : {}) });
+      w.runbook = target;
+      w.nodeId = target.entry;
+      w.nodeReadings = [];
+      w.candidateIds = [...new Set([...target.candidates])];
+      w.candidates = computeCandidates(w);
+      w.transcript[w.transcript.length - 1].moved = moves(before, w.candidates);
+      continue;
+    }
+    if (n.type === 'conclude') {
+      const last = w.transcript[w.transcript.length - 1];
+      if (last && last.kind === 'conclude' && last.node === w.nodeId && last.runbook === w.runbook.id) return;
+      const before = w.candidates;
+      for (const id of n.cases) {
+        w.extra.concluded.set(id, n.confidence);
+        if (!w.candidateIds.includes(id)) w.candidateIds.push(id);
+      }
+      w.candidates = computeCandidates(w);
+      w.transcript.push({
+        runbook: w.runbook.id,
+        node: w.nodeId,
+        kind: 'conclude',
+        prompt: 'Conclusion',
+        outcome: n.message ?? (n.cases.length ? `Concluded: ${n.cases.join(', ')}` : 'None of the causes this runbook knows fits.'),
+        moved: moves(before, w.candidates),
+        ...(at ? { at } : {}),
+      });
+    }
+    return;
+  }
+}
+
+function currentStep(w: Work): CurrentStep {
+  const n = node(w);
+  const base = { runbook: w.runbook.id, node: w.nodeId };
+  if (n.type === 'ask') return { type: 'ask', ...base, question: n.question, ...(n.why ? { why: n.why } : {}), choices: n.choices.map((c, i) => ({ index: i + 1, label: c.label })) };
+  if (n.type === 'check') {
+    const { facts, deltas } = combineReadings(w.readings, w.answerFacts);
+    const ordered = orderCommands(n.commands, w.candidates, w.data.cases, facts, deltas);
+    const twice = n.commands.find((c) => c.twiceSeconds && w.nodeReadings.some((r) => r.parser && r.parser === parserOfCommand(r, c)));
+    const step: CurrentStep = { type: 'check', ...base, title: n.title, why: n.why, commands: ordered, snapshots: w.nodeReadings.length };
+    if (twice && w.nodeReadings.length === 1) step.againAfterSeconds = twice.twiceSeconds;
+    return step;
+  }
+  if (n.type === 'conclude') return { type: 'conclude', ...base, cases: n.cases, confidence: n.confidence, ...(n.message ? { message: n.message } : {}) };
+  return { type: 'conclude', ...base, cases: [], confidence: 'low', message: `route to unknown runbook ${n.runbook}` };
+}
+
+function parserOfCommand(r: EvidenceRead, c: CheckCommand): string | null {
+  return r.parser === c.parser ? c.parser : null;
+}
+
+function advanceCheck(w: Work, at?: string, outcomePrefix = ''): string {
+  const n = node(w);
+  if (n.type !== 'check') return '';
+  const { facts, deltas, parsersRun } = combineReadings(w.readings, w.answerFacts);
+  const ctx = { facts, deltas, absentMeansFalse: (f: string) => absenceIsMeaningful(f, parsersRun) };
+  const readable = w.nodeReadings.some((r) => Object.keys(r.facts).length > 0);
+  let next: string;
+  let outcome: string;
+  if (!readable) {
+    next = n.fallback ?? n.default;
+    outcome = w.nodeReadings.length ? 'The output could not be read; continuing without it.' : 'Skipped.';
+  } else {
+    const b = n.branches.find((br) => evaluate(br.when, ctx) === true);
+    if (b) {
+      next = b.next;
+      const cite = describeFacts(b.when, ctx);
+      outcome = `${b.says}${cite ? ` (${cite})` : ''}`;
+    } else {
+      next = n.default;
+      outcome = 'None of the tell-tale signs of this check showed.';
+    }
+  }
+  void at;
+  w.nodeId = next;
+  w.nodeReadings = [];
+  return outcomePrefix + outcome;
+}
+
+/**
+ * Start a session state for a runbook (no inputs yet).
+ * @param data runbooks and cases
+ * @param runbookId the runbook
+ * @returns the state, or an error for an unknown runbook
+ */
+export function startSession(data: EngineData, runbookId: string): SessionState | InputError {
+  return replay(data, runbookId, []);
+}
+
+function snapshot(w: Work, version: number): SessionState {
+  const { facts, deltas } = combineReadings(w.readings, w.answerFacts);
+  const current = currentStep(w);
+  return {
+    startRunbook: w.startRunbook,
+    runbook: w.runbook.id,
+    current,
+    finished: current.type === 'conclude',
+    facts,
+    deltas,
+    candidates: w.candidates,
+    transcript: w.transcript,
+    version,
+  };
+}
+
+function apply(w: Work, input: SessionInput): InputError | undefined {
+  const n = node(w);
+  if (!n) return { code: 'unknown-node', message: `the session is at an unknown node "${w.nodeId}"` };
+  if (n.type === 'conclude' || n.type === 'route') return { code: 'finished', message: 'the session has concluded; go back a step to change an answer' };
+  if (input.node !== w.nodeId) {
+    return { code: 'wrong-node', message: `the answer is for node "${input.node}" but the session is at "${w.nodeId}"` };
+  }
+  const before = w.candidates;
+  if (n.type === 'ask') {
+    if (input.kind === 'output') return { code: 'bad-choice', message: `node "${w.nodeId}" asks a question; answer with a choice (1-${n.choices.length})` };
+    let idx = -1;
+    if (input.kind === 'choice') {
+      if (typeof input.choice === 'number') idx = input.choice - 1;
+      else {
+        const t = input.choice.trim().toLowerCase();
+        idx = /^\d+$/.test(t) ? Number(t) - 1 : n.choices.findIndex((c) => c.label.toLowerCase() === t);
+      }
+      if (idx < 0 || idx >= n.choices.length) {
+        return { code: 'bad-choice', message: `"${input.choice}" is not a choice of "${n.question}"; pick 1-${n.choices.length}` };
+      }
+    } else {
+      return { code: 'bad-choice', message: 'a question cannot be skipped; pick the closest answer' };
+    }
+    const choice = n.choices[idx];
+    for (const id of choice.supports) push(w.extra.supports, id, `answer "${choice.label}" to "${n.question}" fits this case`);
+    for (const id of choice.rulesOut) push(w.extra.rulesOut, id, `answer "${choice.label}" to "${n.question}" excludes this case`);
+    if (choice.sets) Object.assign(w.answerFacts, choice.sets);
+    w.candidates = computeCandidates(w);
+    w.transcript.push({ runbook: w.runbook.id, node: w.nodeId, kind: 'choice', prompt: n.question, answer: choice.label, moved: moves(before, w.candidates), ...(input.at ? { at: input.at } : {}) });
+    w.nodeId = choice.next;
+    settle(w, input.at);
+    return undefined;
+  }
+  // check node
+  if (input.kind === 'choice') return { code: 'bad-choice', message: `node "${w.nodeId}" wants command output; paste it, or skip` };
+  if (input.kind === 'output') {
+    if (input.output.trim() === '') return { code: 'empty-output', message: 'the pasted output is empty; paste what the command printed, or skip' };
+    const hints = n.commands.map((c) => c.command);
+    const reads = readEvidence({ output: input.output, ...(input.command ? { command: input.command } : {}), ...((input.takenAt ?? input.at) ? { takenAt: input.takenAt ?? input.at } : {}) }, hints);
+    w.readings.push(...reads);
+    w.nodeReadings.push(...reads);
+    w.candidates = computeCandidates(w);
+    const wantsAgain = n.commands.some((c) => c.twiceSeconds && reads.some((r) => r.parser === c.parser)) && w.nodeReadings.length === 1;
+    const step: TranscriptStep = {
+      runbook: w.runbook.id,
+      node: w.nodeId,
+      kind: 'output',
+      prompt: n.title,
+      answer: reads.map((r) => r.excerpt).join('\n'),
+      readings: reads,
+      moved: moves(before, w.candidates),
+      ...(input.at ? { at: input.at } : {}),
+    };
+    w.transcript.push(step);
+    if (wantsAgain) {
+      step.outcome = 'First snapshot read; paste the same command again after a few seconds to see which counters rise (or skip).';
+      return undefined;
+    }
+    step.outcome = advanceCheck(w, input.at);
+    w.candidates = computeCandidates(w);
+    settle(w, input.at);
+    return undefined;
+  }
+  // skip
+  const step: TranscriptStep = { runbook: w.runbook.id, node: w.nodeId, kind: 'skip', prompt: n.title, moved: [], ...(input.at ? { at: input.at } : {}) };
+  w.transcript.push(step);
+  step.outcome = advanceCheck(w, input.at);
+  settle(w, input.at);
+  return undefined;
+}
+
+/**
+ * Replay a session's inputs over a runbook.
+ * @param data runbooks and cases
+ * @param runbookId the runbook the session started with
+ * @param inputs the inputs, in order
+ * @returns the state, or the first input that cannot apply (with its index)
+ */
+export function replay(data: EngineData, runbookId: string, inputs: SessionInput[]): SessionState | (InputError & { index?: number }) {
+  const runbook = data.runbooks.get(runbookId);
+  if (!runbook) return { code: 'unknown-runbook', message: `no runbook "${runbookId}"` };
+  const w: Work = {
+    data,
+    runbook,
+    nodeId: runbook.entry,
+    readings: [],
+    nodeReadings: [],
+    answerFacts: {},
+    extra: { supports: new Map(), rulesOut: new Map(), concluded: new Map() },
+    candidateIds: [...runbook.candidates],
+    candidates: [],
+    transcript: [],
+    startRunbook: runbook.id,
+  };
+  w.candidates = computeCandidates(w);
+  settle(w);
+  for (let i = 0; i < inputs.length; i++) {
+    const err = apply(w, inputs[i]);
+    if (err) return { ...err, index: i };
+  }
+  return snapshot(w, inputs.length);
+}
+
+/**
+ * Validate one more input against a state's inputs (the append guard used by every adapter).
+ * @param data runbooks and cases
+ * @param runbookId the session's runbook
+ * @param inputs the inputs so far
+ * @param input the new input
+ * @returns the new state, or why the input cannot apply
+ */
+export function appendInput(data: EngineData, runbookId: string, inputs: SessionInput[], input: SessionInput): SessionState | InputError {
+  const r = replay(data, runbookId, [...inputs, input]);
+  if ('code' in r) {
+    const { index, ...err } = r as InputError & { index?: number };
+    void index;
+    return err;
+  }
+  return r;
+}
+
+/**
+ * True when a replay result is an error.
+ * @param r a replay result
+ * @returns whether it is an InputError
+ */
+export function isInputError(r: SessionState | InputError): r is InputError {
+  return 'code' in r && 'message' in r && !('current' in r);
+}

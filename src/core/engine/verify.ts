@@ -1,0 +1,180 @@
+/**
+ * Runbook loading and static verification: schema, reachability, cycles,
+ * targets, conclusions, parsers, fact names, and catalog coverage.
+ */
+import { Runbook, type RunbookNode } from '../schema/runbook.js';
+import { conditionFacts, type Condition } from '../schema/condition.js';
+import type { Entry } from '../schema/case.js';
+import { readYaml, reportIssue, yamlPos } from '../normalize/yaml.js';
+import { closest, problem, type Problem } from '../problems.js';
+import type { SourceFile } from '../kb.js';
+import type { Document, LineCounter } from 'yaml';
+
+/** What verification needs to know about parsers and facts. */
+export interface FactChecker {
+  isKnownFact: (name: string) => boolean;
+  closestFacts: (name: string) => string[];
+  parserIds: string[];
+}
+
+interface Located {
+  runbook: Runbook;
+  path: string;
+  doc: Document;
+  lc: LineCounter;
+}
+
+/**
+ * Parse and schema-check runbook files.
+ * @param files runbook YAML files
+ * @returns the valid runbooks with their positions, and problems
+ */
+export function loadRunbooks(files: SourceFile[]): { runbooks: Located[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const runbooks: Located[] = [];
+  for (const f of files) {
+    const y = readYaml(f.text.replace(/\r\n?/g, '\n'), f.path, 1, problems, 'runbook');
+    if (!y.data) continue;
+    const r = Runbook.safeParse(y.data);
+    if (!r.success) {
+      for (const issue of r.error.issues) reportIssue(issue, y.doc!, y.lineCounter!, 1, f.path, problems);
+      continue;
+    }
+    const fileId = /([^/\\]+)\.ya?ml$/.exec(f.path)?.[1];
+    if (fileId && fileId !== r.data.id) {
+      const p = yamlPos(y.doc!, y.lineCounter!, ['id'], 1);
+      problems.push(problem('file-name-mismatch', f.path, p.line, p.column, `the id "${r.data.id}" does not match the file name "${fileId}"`, { severity: 'warning' }));
+    }
+    runbooks.push({ runbook: r.data, path: f.path, doc: y.doc!, lc: y.lineCounter! });
+  }
+  return { runbooks, problems };
+}
+
+function targets(n: RunbookNode): string[] {
+  if (n.type === 'ask') return n.choices.map((c) => c.next);
+  if (n.type === 'check') return [...n.branches.map((b) => b.next), n.default, ...(n.fallback ? [n.fallback] : [])];
+  return [];
+}
+
+/**
+ * Statically verify runbooks against each other, the cases and the fact catalog.
+ * @param located loaded runbooks
+ * @param cases case and note entries
+ * @param facts the fact catalog checker
+ * @param catalogIds case ids that must each be concluded by some runbook
+ * @returns problems
+ */
+export function verifyRunbooks(located: Located[], cases: Map<string, Entry>, facts: FactChecker, catalogIds?: string[]): Problem[] {
+  const problems: Problem[] = [];
+  const ids = new Map<string, string>();
+  const runbookIds = new Set(located.map((l) => l.runbook.id));
+  const concludedAnywhere = new Set<string>();
+  const parsers = new Set(facts.parserIds);
+
+  for (const { runbook: rb, path, doc, lc } of located) {
+    const at = (p: (string | number)[]) => yamlPos(doc, lc, p, 1);
+    const err = (code: Parameters<typeof problem>[0], p: (string | number)[], msg: string, severity: 'error' | 'warning' = 'error') => {
+      const pos = at(p);
+      problems.push(problem(code, path, pos.line, pos.column, msg, { severity }));
+    };
+    if (ids.has(rb.id)) err('duplicate-id', ['id'], `runbook id "${rb.id}" is already used by ${ids.get(rb.id)}`);
+    ids.set(rb.id, path);
+    const nodeIds = Object.keys(rb.nodes);
+    if (!rb.nodes[rb.entry]) err('unknown-node', ['entry'], `entry node "${rb.entry}" does not exist${hint(rb.entry, nodeIds)}`);
+
+    const checkFact = (c: Condition, p: (string | number)[]) => {
+      for (const f of conditionFacts(c)) {
+        if (f.startsWith('answer.')) continue;
+        if (!facts.isKnownFact(f)) {
+          const near = facts.closestFacts(f);
+          err('unknown-fact', p, `unknown fact "${f}"${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}`);
+        }
+      }
+    };
+    const checkCase = (id: string, p: (string | number)[]) => {
+      const e = cases.get(id);
+      if (!e) err('unknown-id', p, `case "${id}" does not exist${hint(id, cases.keys())}`);
+      else if (e.kind !== 'case') err('unknown-id', p, `"${id}" is a note, not a case`);
+    };
+    rb.candidates.forEach((id, i) => checkCase(id, ['candidates', i]));
+
+    for (const [nid, n] of Object.entries(rb.nodes)) {
+      for (const t of targets(n)) if (!rb.nodes[t]) err('unknown-node', ['nodes', nid], `node "${nid}" leads to "${t}", which does not exist${hint(t, nodeIds)}`);
+      if (n.type === 'ask') {
+        n.choices.forEach((ch, i) => {
+          [...ch.supports, ...ch.rulesOut].forEach((id) => checkCase(id, ['nodes', nid, 'choices', i]));
+          for (const f of Object.keys(ch.sets ?? {})) if (!f.startsWith('answer.') && !facts.isKnownFact(f)) err('unknown-fact', ['nodes', nid, 'choices', i, 'sets'], `unknown fact "${f}"`);
+        });
+      }
+      if (n.type === 'check') {
+        n.commands.forEach((c, i) => {
+          if (!parsers.has(c.parser)) err('unknown-parser', ['nodes', nid, 'commands', i, 'parser'], `unknown parser "${c.parser}"${hint(c.parser, parsers)}`);
+        });
+        n.branches.forEach((b, i) => checkFact(b.when, ['nodes', nid, 'branches', i, 'when']));
+      }
+      if (n.type === 'conclude') {
+        n.cases.forEach((id, i) => {
+          checkCase(id, ['nodes', nid, 'cases', i]);
+          concludedAnywhere.add(id);
+        });
+      }
+      if (n.type === 'route' && !runbookIds.has(n.runbook)) err('unknown-id', ['nodes', nid, 'runbook'], `runbook "${n.runbook}" does not exist${hint(n.runbook, runbookIds)}`);
+    }
+
+    // Reachability and cycles (depth-first from the entry).
+    const state = new Map<string, 'open' | 'done'>();
+    const reportedCycle = new Set<string>();
+    const visit = (id: string, trail: string[]) => {
+      const n = rb.nodes[id];
+      if (!n) return;
+      const s = state.get(id);
+      if (s === 'open') {
+        if (!reportedCycle.has(id)) {
+          reportedCycle.add(id);
+          err('cycle', ['nodes', id], `cycle: ${[...trail.slice(trail.indexOf(id)), id].join(' -> ')}`);
+        }
+        return;
+      }
+      if (s === 'done') return;
+      state.set(id, 'open');
+      for (const t of targets(n)) visit(t, [...trail, id]);
+      state.set(id, 'done');
+    };
+    if (rb.nodes[rb.entry]) visit(rb.entry, []);
+    for (const nid of nodeIds) if (!state.has(nid)) err('unreachable-node', ['nodes', nid], `node "${nid}" cannot be reached from the entry "${rb.entry}"`);
+
+    // Every candidate reachable: some reachable conclude names it.
+    const reachableConcludes = new Set<string>();
+    for (const nid of state.keys()) {
+      const n = rb.nodes[nid];
+      if (n?.type === 'conclude') n.cases.forEach((c) => reachableConcludes.add(c));
+    }
+    rb.candidates.forEach((id, i) => {
+      if (!reachableConcludes.has(id)) err('unreachable-case', ['candidates', i], `candidate "${id}" is not concluded by any reachable node of this runbook`);
+    });
+  }
+
+  // Case signals use known facts.
+  for (const e of cases.values()) {
+    e.signals.forEach((s) => {
+      for (const f of conditionFacts(s.when)) {
+        if (!facts.isKnownFact(f)) {
+          const near = facts.closestFacts(f);
+          problems.push(problem('unknown-fact', e.path ?? e.id, 1, 1, `signal "${s.says}" uses unknown fact "${f}"${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}`));
+        }
+      }
+    });
+  }
+
+  if (catalogIds && located.length > 0) {
+    for (const id of catalogIds) {
+      if (cases.has(id) && !concludedAnywhere.has(id)) problems.push(problem('uncovered-case', 'runbooks/', 1, 1, `catalog case "${id}" is not the conclusion of any runbook`));
+    }
+  }
+  return problems;
+}
+
+function hint(wrong: string, names: Iterable<string>): string {
+  const near = closest(wrong, names);
+  return near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : '';
+}

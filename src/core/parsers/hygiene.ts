@@ -1,0 +1,150 @@
+/**
+ * Input hygiene for pasted terminal output: ANSI colour codes, CRLF, prompt
+ * lines (`$ cmd`, `# cmd`, `user@host:~$ cmd`, `[root@host ~]# cmd`), trailing
+ * prompts, localized number grouping in counters (`1,234,567`), blank lines
+ * around the paste, and several commands pasted at once.
+ */
+import { PARSERS } from './registry.js';
+import { shapeOf } from './lib/shell.js';
+
+const ANSI_RE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]|\x1b[=>]/g;
+const USER_HOST_RE = /^\s*(?:\([^)\s]{1,40}\)\s*)?\[?[A-Za-z0-9_.-]{1,64}@[A-Za-z0-9_.-]{1,64}(?::[^\s$#%\]]{0,200})?(?:\s[^\]\s]{1,200})?\]?\s?[$#%]\s?(.*)$/;
+const SHELL_RE = /^\s*(?:ba|z|k|a)?sh-\d+(?:\.\d+)*[$#]\s?(.*)$/;
+const SIGIL_RE = /^\s*([$#%])\s(.*)$/;
+const SIGIL_ONLY_RE = /^\s*[$#%]\s*$/;
+
+/** Programs whose name after a `# ` proves the line is a root prompt, not a comment. */
+const KNOWN_PROGRAMS: ReadonlySet<string> = new Set([
+  ...PARSERS.flatMap((p) => p.meta.commands.map((c) => shapeOf(c).program)).filter((p) => /^[a-z]/.test(p)),
+  'sudo', 'kubectl', 'docker', 'podman', 'crictl', 'nsenter', 'watch', 'for', 'while', 'ls', 'grep', 'egrep', 'awk', 'head', 'tail',
+  'cat', 'journalctl', 'lsof', 'nslookup', 'host', 'getent', 'traceroute', 'tracepath', 'mtr', 'nc', 'telnet', 'systemctl', 'tc', 'nft',
+  'conntrack', 'ethtool', 'ip', 'ss', 'netstat', 'nstat', 'sysctl', 'uname', 'ulimit', 'dig', 'ping', 'curl', 'dmesg', 'tcpdump', 'iptables',
+  'iptables-save', 'ifconfig', 'arp', 'route', 'bpftrace', 'perf', 'env', 'time', 'timeout',
+]);
+
+/** What {@link cleanPaste} returns. */
+export interface CleanPaste {
+  /** The text without colour codes, CR, prompts and surrounding blank lines. */
+  text: string;
+  /** The command named by a leading prompt line, or null. */
+  command: string | null;
+}
+
+/** One command's part of a multi-command paste. */
+export interface PasteSegment {
+  /** The command from its prompt line, or null for text before the first prompt. */
+  command: string | null;
+  /** Its output, cleaned. */
+  text: string;
+}
+
+/**
+ * If this line is a shell prompt, the command typed after it.
+ * @param line one line
+ * @returns the command ('' for a bare prompt), or undefined when it is not a prompt
+ */
+export function promptCommand(line: string): string | undefined {
+  if (line.length > 2000) return undefined;
+  if (SIGIL_ONLY_RE.test(line)) return '';
+  const s = SIGIL_RE.exec(line);
+  if (s) {
+    const cmd = s[2].trim();
+    if (s[1] === '$' || s[1] === '%') return cmd;
+    // '# ' is also a comment: accept it only before a known program
+    const prog = shapeOf(cmd).program;
+    return KNOWN_PROGRAMS.has(prog) || /^\/proc\/|^\/etc\//.test(cmd) ? cmd : undefined;
+  }
+  const u = USER_HOST_RE.exec(line) ?? SHELL_RE.exec(line);
+  if (u) return u[1].trim();
+  return undefined;
+}
+
+/**
+ * Remove colour codes and carriage returns.
+ * @param text raw paste
+ * @returns text with `\n` line ends and no escape sequences
+ */
+export function stripTerminal(text: string): string {
+  let t = text;
+  if (t.includes('\x1b')) t = t.replace(ANSI_RE, '');
+  if (t.includes('\r')) t = t.replace(/\r\n?/g, '\n');
+  if (t.charCodeAt(0) === 0xfeff) t = t.slice(1);
+  return t;
+}
+
+const GROUPED_RE = /(^|[\s:=(])(\d{1,3}(?:([,\u00a0\u202f'])\d{3})(?:\3\d{3})*)(?=$|[\s)%.,;](?!\d))/g;
+
+/**
+ * Undo localized digit grouping in counters (`1,234,567`, `1 234 567` with
+ * no-break spaces, `1'234'567`). Lines that start with `-` (iptables options
+ * such as `--dports 80,443`) are left alone.
+ * @param text the text
+ * @returns the text with plain integers
+ */
+export function ungroupNumbers(text: string): string {
+  if (!/\d[,\u00a0\u202f']\d{3}/.test(text)) return text;
+  return text
+    .split('\n')
+    .map((l) => {
+      if (l.length > 10000 || /^\s*-/.test(l) || !/\d[,\u00a0\u202f']\d{3}/.test(l)) return l;
+      return l.replace(GROUPED_RE, (_m, pre: string, num: string) => pre + num.replace(/[,\u00a0\u202f']/g, ''));
+    })
+    .join('\n');
+}
+
+function trimBlankLines(ls: string[]): string[] {
+  let a = 0;
+  let b = ls.length;
+  while (a < b && ls[a].trim() === '') a++;
+  while (b > a && ls[b - 1].trim() === '') b--;
+  return ls.slice(a, b);
+}
+
+/**
+ * Clean one paste.
+ * @param text what the user pasted
+ * @returns the cleaned text and the command named by a leading prompt line
+ */
+export function cleanPaste(text: string): CleanPaste {
+  let t = stripTerminal(String(text ?? ''));
+  let ls = trimBlankLines(t.split('\n'));
+  let command: string | null = null;
+  if (ls.length > 0) {
+    const c = promptCommand(ls[0]);
+    if (c !== undefined) {
+      command = c === '' ? null : c;
+      ls = trimBlankLines(ls.slice(1));
+    }
+  }
+  while (ls.length > 0 && promptCommand(ls[ls.length - 1]) !== undefined) {
+    ls = trimBlankLines(ls.slice(0, -1));
+  }
+  t = ls.join('\n');
+  return { text: ungroupNumbers(t), command };
+}
+
+/**
+ * Split a paste holding several commands at their prompt lines.
+ * @param text what the user pasted
+ * @returns one segment per command (text before the first prompt, if any, first with command null)
+ */
+export function splitPaste(text: string): PasteSegment[] {
+  const ls = stripTerminal(String(text ?? '')).split('\n');
+  const out: PasteSegment[] = [];
+  let cur: { command: string | null; lines: string[] } = { command: null, lines: [] };
+  const flush = () => {
+    const body = trimBlankLines(cur.lines);
+    if (cur.command !== null || body.length > 0) out.push({ command: cur.command, text: ungroupNumbers(body.join('\n')) });
+  };
+  for (const l of ls) {
+    const c = promptCommand(l);
+    if (c !== undefined) {
+      flush();
+      cur = { command: c === '' ? null : c, lines: [] };
+      continue;
+    }
+    cur.lines.push(l);
+  }
+  flush();
+  return out.filter((s) => s.command !== null || s.text !== '');
+}

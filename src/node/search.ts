@@ -1,0 +1,89 @@
+/**
+ * The search index for the CLI and API: loaded from the prebuilt artifact
+ * (lib/search-index.json) when it matches the loaded project, else built
+ * once in memory. Also the runbook matcher for `start "<symptom>"` and the
+ * symptom matcher for diagnosis, both on the same index.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Project } from '../core/project.js';
+import { buildSearchArtifact, loadSearchIndex, search, type SearchResult } from '../core/search/index.js';
+import type { SymptomMatcher } from '../core/engine/diagnose.js';
+import { PACKAGE_ROOT } from './content.js';
+
+type Index = ReturnType<typeof loadSearchIndex>;
+const cache = new WeakMap<Project, Index>();
+
+/** Path of the prebuilt search artifact. */
+export const SEARCH_ARTIFACT = join(PACKAGE_ROOT, 'lib', 'search-index.json');
+
+/**
+ * The search index for a project.
+ * @param project the loaded project
+ * @returns the index (cached per project)
+ */
+export function searchIndexFor(project: Project & { fromBundle?: boolean }): Index {
+  const hit = cache.get(project);
+  if (hit) return hit;
+  let index: Index | undefined;
+  if (project.fromBundle && existsSync(SEARCH_ARTIFACT)) {
+    try {
+      index = loadSearchIndex(JSON.parse(readFileSync(SEARCH_ARTIFACT, 'utf8')));
+    } catch {
+      index = undefined;
+    }
+  }
+  index ??= loadSearchIndex(buildSearchArtifact(project.kb.entries, project.runbooks));
+  cache.set(project, index);
+  return index;
+}
+
+/**
+ * Search the project.
+ * @param project the project
+ * @param query the query
+ * @param opts limit and kinds
+ * @returns results, best first
+ */
+export function searchProject(project: Project, query: string, opts: { limit?: number; kinds?: ('case' | 'note' | 'runbook')[] } = {}): SearchResult[] {
+  return search(searchIndexFor(project), query, opts);
+}
+
+/**
+ * Runbooks that fit a free-text symptom, best first: a runbook's own match, or a
+ * matching case that the runbook can conclude (at a discount).
+ * @param project the project
+ * @param text the symptom
+ * @returns runbooks with scores
+ */
+export function matchRunbooks(project: Project, text: string): { id: string; title: string; score: number }[] {
+  const results = searchProject(project, text, { limit: 25 });
+  const scores = new Map<string, number>();
+  const bump = (id: string, s: number) => scores.set(id, Math.max(scores.get(id) ?? 0, s));
+  for (const r of results) {
+    if (r.kind === 'runbook') bump(r.id, r.score);
+    else if (r.kind === 'case') {
+      for (const rb of project.runbooks) if (rb.id !== 'triage' && rb.candidates.includes(r.id)) bump(rb.id, r.score * 0.8);
+    }
+  }
+  const titles = new Map(project.runbooks.map((r) => [r.id, r.title]));
+  return [...scores.entries()]
+    .filter(([id]) => titles.has(id))
+    .map(([id, score]) => ({ id, title: titles.get(id)!, score }))
+    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+}
+
+/**
+ * A symptom matcher for diagnosis: the best matching cases get a few points.
+ * @param project the project
+ * @returns the matcher
+ */
+export function symptomMatcher(project: Project): SymptomMatcher {
+  const points = [1.5, 1, 0.75, 0.5, 0.25];
+  return (text) => {
+    const out = new Map<string, { points: number; reason: string }>();
+    const hits = searchProject(project, text, { limit: 5, kinds: ['case'] });
+    hits.forEach((h, i) => out.set(h.id, { points: points[i] ?? 0, reason: `the symptom text resembles this case (search rank ${i + 1})` }));
+    return out;
+  };
+}

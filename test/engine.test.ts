@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../src/core/engine/conditions.js';
+import { rankCandidates } from '../src/core/engine/candidates.js';
+import { combineReadings, readEvidence } from '../src/core/engine/evidence.js';
+import { appendInput, isInputError, replay, type EngineData, type SessionInput } from '../src/core/engine/session.js';
+import { evidenceTrail, trailMarkdown } from '../src/core/engine/summary.js';
+import { diagnose } from '../src/core/engine/diagnose.js';
+import { normalizeEntry } from '../src/core/normalize/normalize.js';
+import { Runbook } from '../src/core/schema/runbook.js';
+import type { Entry } from '../src/core/schema/case.js';
+
+function caseFile(id: string, front: string): Entry {
+  const text = `---
+id: ${id}
+kind: case
+title: Test case ${id}
+summary: A test case used by the engine tests, two sentences. It has signals.
+sources:
+  - note: engine test
+${front}
+---
+## Symptom
+Something fails.
+## Evidence
+\`\`\`sh
+sysctl net.ipv4.tcp_tw_recycle
+\`\`\`
+Look at the value.
+## Root cause
+A cause.
+## Fix
+1. Fix it.
+## Applies to
+Everything.
+`;
+  const r = normalizeEntry(text, `content/cases/${id}.md`);
+  if (!r.entry) throw new Error(r.problems.map((p) => p.message).join('\n'));
+  return r.entry;
+}
+
+const recycle = caseFile(
+  'recycle',
+  `applies:
+  kernel: "<4.12"
+signals:
+  - when: { fact: sysctl.net.ipv4.tcp_tw_recycle, op: "==", value: 1 }
+    weight: required
+    says: tcp_tw_recycle is on
+  - when: { fact: netstat.TcpExt.PAWSPassive, op: increased }
+    weight: strong
+    says: PAWSPassive rises`,
+);
+const overflow = caseFile(
+  'overflow',
+  `signals:
+  - when: { fact: netstat.TcpExt.ListenOverflows, op: increased }
+    weight: strong
+    says: ListenOverflows rises
+  - when: { fact: ss.listen.full, op: ">", value: 0 }
+    weight: strong
+    says: a listener's accept queue is full
+  - when: { not: { fact: netstat.TcpExt.ListenOverflows, op: increased } }
+    weight: rules-out
+    says: ListenOverflows does not rise`,
+);
+
+const NETSTAT_1 = `Tcp:
+    120 active connections openings
+    3400 passive connection openings
+TcpExt:
+    960055 passive connections rejected because of time stamp
+    18331 times the listen queue of a socket overflowed
+    18331 SYNs to LISTEN sockets dropped
+`;
+const NETSTAT_2 = NETSTAT_1.replace('960055', '960467').replace(/18331/g, '18331');
+
+describe('conditions', () => {
+  const ctx = { facts: { a: 1, s: 'files dns', b: true }, deltas: { a: { from: 0, to: 1, delta: 1 } } };
+  it('is three-valued: unknown facts stay unknown', () => {
+    expect(evaluate({ fact: 'missing', op: '==', value: 1 }, ctx)).toBe('unknown');
+    expect(evaluate({ not: { fact: 'missing', op: '==', value: 1 } }, ctx)).toBe('unknown');
+    expect(evaluate({ any: [{ fact: 'missing', op: '==', value: 1 }, { fact: 'a', op: '==', value: 1 }] }, ctx)).toBe(true);
+    expect(evaluate({ all: [{ fact: 'missing', op: '==', value: 1 }, { fact: 'a', op: '==', value: 2 }] }, ctx)).toBe(false);
+  });
+  it('compares numbers, strings, booleans and patterns', () => {
+    expect(evaluate({ fact: 'a', op: '>=', value: 1 }, ctx)).toBe(true);
+    expect(evaluate({ fact: 's', op: 'matches', value: '^files' }, ctx)).toBe(true);
+    expect(evaluate({ fact: 'b', op: '==', value: true }, ctx)).toBe(true);
+    expect(evaluate({ fact: 'a', op: 'increased' }, ctx)).toBe(true);
+    expect(evaluate({ fact: 's', op: 'increased' }, ctx)).toBe('unknown');
+  });
+});
+
+describe('evidence and deltas', () => {
+  it('reads two snapshots of netstat -s into deltas with a rate', () => {
+    const a = readEvidence({ output: NETSTAT_1, command: 'netstat -s', takenAt: '2026-01-01T00:00:00Z' });
+    const b = readEvidence({ output: NETSTAT_2, command: 'netstat -s', takenAt: '2026-01-01T00:00:10Z' });
+    const { facts, deltas } = combineReadings([...a, ...b]);
+    expect(facts['netstat.TcpExt.PAWSPassive']).toBe(960467);
+    expect(deltas['netstat.TcpExt.PAWSPassive']).toMatchObject({ delta: 412, seconds: 10, perSecond: 41.2 });
+    expect(deltas['netstat.TcpExt.ListenOverflows']).toMatchObject({ delta: 0 });
+  });
+});
+
+describe('ranking', () => {
+  it('rules a case out by kernel range and says why', () => {
+    const ranked = rankCandidates([recycle], { facts: { 'kernel.release': '5.10.0-21-amd64', 'sysctl.net.ipv4.tcp_tw_recycle': 1 }, deltas: {} });
+    expect(ranked[0].status).toBe('ruled-out');
+    expect(ranked[0].why.join(' ')).toMatch(/kernel 5\.10\.0-21-amd64 .* outside .*<4\.12/);
+  });
+  it('confirms with a required precondition and a rising counter; a flat counter rules out', () => {
+    const reads = [
+      ...readEvidence({ output: 'net.ipv4.tcp_tw_recycle = 1\n', command: 'sysctl net.ipv4.tcp_tw_recycle' }),
+      ...readEvidence({ output: NETSTAT_1, command: 'netstat -s', takenAt: '2026-01-01T00:00:00Z' }),
+      ...readEvidence({ output: NETSTAT_2, command: 'netstat -s', takenAt: '2026-01-01T00:00:10Z' }),
+    ];
+    const { facts, deltas } = combineReadings(reads, { 'kernel.release': '3.10.0-957.el7.x86_64' });
+    const ranked = rankCandidates([recycle, overflow], { facts, deltas });
+    expect(ranked.map((c) => [c.id, c.status])).toEqual([
+      ['recycle', 'confirmed'],
+      ['overflow', 'ruled-out'],
+    ]);
+    expect(ranked[0].why.some((w) => w.includes('+412 in 10 s'))).toBe(true);
+  });
+});
+
+const runbook = Runbook.parse({
+  id: 'test-rb',
+  title: 'Test runbook',
+  description: 'A runbook used by the engine tests.',
+  symptoms: ['test'],
+  candidates: ['recycle', 'overflow'],
+  entry: 'who',
+  nodes: {
+    who: {
+      type: 'ask',
+      question: 'Do all clients fail?',
+      choices: [
+        { label: 'Only some, behind NAT', next: 'recycle-check', supports: ['recycle'] },
+        { label: 'All of them under load', next: 'queue-check', rulesOut: ['recycle'] },
+      ],
+    },
+    'recycle-check': {
+      type: 'check',
+      title: 'Is tcp_tw_recycle on?',
+      why: 'Per-host PAWS only runs with tcp_tw_recycle.',
+      commands: [{ command: 'sysctl net.ipv4.tcp_tw_recycle', parser: 'sysctl' }],
+      branches: [{ when: { fact: 'sysctl.net.ipv4.tcp_tw_recycle', op: '==', value: 1 }, next: 'done-recycle', says: 'tcp_tw_recycle is on' }],
+      default: 'queue-check',
+    },
+    'queue-check': {
+      type: 'check',
+      title: 'Does the accept queue overflow?',
+      why: 'Overflows drop handshakes.',
+      commands: [{ command: 'netstat -s', parser: 'netstat-s', twiceSeconds: 10 }],
+      branches: [{ when: { fact: 'netstat.TcpExt.ListenOverflows', op: 'increased' }, next: 'done-overflow', says: 'ListenOverflows rises' }],
+      default: 'done-none',
+    },
+    'done-recycle': { type: 'conclude', cases: ['recycle'], confidence: 'high' },
+    'done-overflow': { type: 'conclude', cases: ['overflow'], confidence: 'high' },
+    'done-none': { type: 'conclude', cases: [], confidence: 'low' },
+  },
+});
+const data: EngineData = { runbooks: new Map([[runbook.id, runbook]]), cases: new Map([recycle, overflow].map((e) => [e.id, e])) };
+
+describe('sessions', () => {
+  it('replays inputs to a conclusion and back is replay without the last input', () => {
+    const inputs: SessionInput[] = [
+      { kind: 'choice', node: 'who', choice: 1 },
+      { kind: 'output', node: 'recycle-check', output: '$ sysctl net.ipv4.tcp_tw_recycle\nnet.ipv4.tcp_tw_recycle = 1\n' },
+    ];
+    const s = replay(data, 'test-rb', inputs);
+    if (isInputError(s)) throw new Error(s.message);
+    expect(s.finished).toBe(true);
+    expect(s.current).toMatchObject({ type: 'conclude', cases: ['recycle'] });
+    expect(s.candidates[0]).toMatchObject({ id: 'recycle' });
+    const back = replay(data, 'test-rb', inputs.slice(0, 1));
+    if (isInputError(back)) throw new Error(back.message);
+    expect(back.current).toMatchObject({ type: 'check', node: 'recycle-check' });
+  });
+
+  it('asks for a second snapshot and branches on the delta', () => {
+    const base: SessionInput[] = [{ kind: 'choice', node: 'who', choice: 2 }];
+    const one = appendInput(data, 'test-rb', base, { kind: 'output', node: 'queue-check', output: NETSTAT_1, takenAt: '2026-01-01T00:00:00Z' });
+    if (isInputError(one)) throw new Error(one.message);
+    expect(one.current).toMatchObject({ type: 'check', node: 'queue-check', againAfterSeconds: 10 });
+    const grown = NETSTAT_1.replace(/18331/g, '18743');
+    const two = appendInput(data, 'test-rb', [...base, { kind: 'output', node: 'queue-check', output: NETSTAT_1, takenAt: '2026-01-01T00:00:00Z' }], {
+      kind: 'output',
+      node: 'queue-check',
+      output: grown,
+      takenAt: '2026-01-01T00:00:10Z',
+    });
+    if (isInputError(two)) throw new Error(two.message);
+    expect(two.current).toMatchObject({ type: 'conclude', cases: ['overflow'] });
+    expect(two.candidates.find((c) => c.id === 'recycle')?.status).toBe('ruled-out');
+    const trail = evidenceTrail(two, data);
+    expect(trail.steps.filter((st) => st.command).length).toBe(2);
+    const md = trailMarkdown(trail);
+    expect(md).toContain('ListenOverflows');
+    expect(md).toContain('Ruled out');
+  });
+
+  it('rejects answers for the wrong node, bad choices and empty pastes', () => {
+    const e1 = appendInput(data, 'test-rb', [], { kind: 'choice', node: 'queue-check', choice: 1 });
+    expect(isInputError(e1) && e1.code).toBe('wrong-node');
+    const e2 = appendInput(data, 'test-rb', [], { kind: 'choice', node: 'who', choice: 7 });
+    expect(isInputError(e2) && e2.code).toBe('bad-choice');
+    const e3 = appendInput(data, 'test-rb', [{ kind: 'choice', node: 'who', choice: 2 }], { kind: 'output', node: 'queue-check', output: '  \n' });
+    expect(isInputError(e3) && e3.code).toBe('empty-output');
+  });
+
+  it('an unreadable paste follows the fallback and says so', () => {
+    const s = appendInput(data, 'test-rb', [{ kind: 'choice', node: 'who', choice: 1 }], { kind: 'output', node: 'recycle-check', output: 'lorem ipsum dolor sit amet\n' });
+    if (isInputError(s)) throw new Error(s.message);
+    expect(s.current).toMatchObject({ node: 'queue-check' });
+    expect(s.transcript.at(-1)?.outcome).toMatch(/could not be read/);
+  });
+});
+
+describe('diagnose', () => {
+  it('ranks, explains, and suggests the next command', () => {
+    const out = diagnose(
+      {
+        kernel: '3.10.0-1160.el7.x86_64',
+        evidence: [{ command: 'sysctl net.ipv4.tcp_tw_recycle', output: 'net.ipv4.tcp_tw_recycle = 1\n' }],
+      },
+      { cases: [recycle, overflow] },
+    );
+    expect(out.candidates[0]).toMatchObject({ id: 'recycle', status: 'possible' });
+    expect(out.facts['kernel.release']).toBe('3.10.0-1160.el7.x86_64');
+    expect(out.warnings).toEqual([]);
+  });
+  it('never throws on garbage and warns', () => {
+    const out = diagnose({ evidence: [{ output: '\u0000\u0001garbage' }, { output: '' }] }, { cases: [recycle, overflow] });
+    expect(out.warnings.length).toBeGreaterThan(0);
+    expect(out.candidates.every((c) => c.status !== 'confirmed')).toBe(true);
+  });
+});
