@@ -9,7 +9,9 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Condition } from '../core/schema/condition.js';
 import { engineData, type Project } from '../core/project.js';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { registerContentRoutes } from './routes-content.js';
@@ -53,12 +55,21 @@ declare module 'fastify' {
 }
 
 /**
+ * Name the recursive schemas so the OpenAPI document can `$ref` them from
+ * `components.schemas` (zod cannot inline a cycle).
+ */
+function registerSchemaIds(): void {
+  if (!z.globalRegistry.has(Condition)) z.globalRegistry.add(Condition, { id: 'Condition', description: 'A condition over facts: a comparison, or all / any / not of conditions.' });
+}
+
+/**
  * Build the API server (not listening yet).
  * @param opts store, project, security and logging options
  * @returns the Fastify instance, ready to `listen`
  */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const keys = new KeyRing(opts.apiKeys ?? []);
+  registerSchemaIds();
   const app = Fastify({
     logger: opts.logger === false ? false : loggerOptions(opts.logger?.level ?? 'info', opts.logger?.stream),
     bodyLimit: BODY_LIMIT,
@@ -106,6 +117,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       ],
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { url: '/v1/openapi.json', deepLinking: true } });
 

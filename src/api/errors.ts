@@ -78,6 +78,7 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
 export function errorHandler(err: FastifyError | ApiError | Error, req: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof ApiError) {
     req.log.info({ code: err.code, statusCode: err.statusCode }, err.message);
+    if (err.code === 'unauthorized') void reply.header('www-authenticate', 'Bearer');
     void reply
       .code(err.statusCode)
       .send({ ...errorBody(err.code, err.message, err.extra.field), ...(err.extra.body ?? {}) });

@@ -22,7 +22,7 @@ export function wrap(text: string, width = 78, indent = ''): string {
       out.push(para);
       continue;
     }
-    const leadMatch = /^(\s*(?:[-*]|\d+\.)\s+|\s+)/.exec(para);
+    const leadMatch = /^(\s*(?:[-*]|\d+[.)])\s+|\s+)/.exec(para);
     const lead = leadMatch?.[1] ?? '';
     const hang = ' '.repeat(lead.length);
     let line = lead;

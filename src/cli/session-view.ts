@@ -32,7 +32,7 @@ export function renderStep(step: CurrentStep, n: number, io: Pick<CliIO, 'color'
   const out: string[] = [];
   if (step.type === 'ask') {
     out.push('', c.bold(c.cyan(`Step ${n} · Question`)), wrap(step.question, 78, '  '));
-    for (const ch of step.choices) out.push(wrap(`${c.bold(String(ch.index))}) ${ch.label}`, 78, '    '));
+    for (const ch of step.choices) out.push(wrap(`${ch.index}) ${ch.label}`, 78, '    ').replace(`${ch.index})`, c.bold(`${ch.index})`)));
     out.push(c.dim('  Type a number. Also: why, back, quit.'));
   } else if (step.type === 'check') {
     out.push('', c.bold(c.cyan(`Step ${n} · Check: ${step.title}`)), wrap(step.why, 78, '  '), '');
@@ -98,7 +98,7 @@ export function renderMoves(step: TranscriptStep, io: Pick<CliIO, 'color'>): str
   const out: string[] = [];
   for (const m of step.moved) {
     if (m.from === m.to) {
-      out.push(`  ${c.dim('·')} ${m.id}: ${m.why[0] ?? 'score changed'}`);
+      out.push(wrap(`${c.dim('·')} ${m.id}: ${m.why[0] ?? 'score changed'}`, 78, '  ').replace(/\n {2}/g, '\n    '));
       continue;
     }
     out.push(`  ${STATUS_MARK[m.to](c)} ${c.bold(m.id)}${m.from !== 'new' ? c.dim(` (was ${m.from})`) : ''}`);
@@ -164,13 +164,9 @@ export function renderConclusion(state: SessionState, cases: Map<string, Entry>,
       out.push(c.bold('    Why:'));
       for (const w of cand.why) out.push(wrap(`- ${w}`, 78, '      '));
     }
-    if (e.fix.steps.length) {
+    if (e.fix.markdown) {
       out.push(c.bold('    Fix:'));
-      e.fix.steps.forEach((s, i) => out.push(wrap(`${i + 1}. ${plain(s)}`, 78, '      ')));
-    }
-    if (e.fix.risks.length) {
-      out.push(c.bold(c.yellow('    Risks:')));
-      for (const r of e.fix.risks) out.push(wrap(`- ${plain(r)}`, 78, '      '));
+      out.push(wrap(plain(e.fix.markdown), 78, '      '));
     }
     out.push(c.dim(`    More: runbook show ${e.id}`));
   }

@@ -58,12 +58,20 @@ export function searchProject(project: Project, query: string, opts: { limit?: n
  */
 export function matchRunbooks(project: Project, text: string): { id: string; title: string; score: number }[] {
   const results = searchProject(project, text, { limit: 25 });
+  const routable = project.runbooks.filter((r) => r.id !== 'triage');
+  const containing = new Map<string, string[]>();
+  for (const rb of routable) for (const c of rb.candidates) containing.set(c, [...(containing.get(c) ?? []), rb.id]);
+  // A runbook's own match counts in full; each matching case adds a share to the runbooks that can
+  // conclude it, split between them, so a case many runbooks share says little about which one fits.
   const scores = new Map<string, number>();
-  const bump = (id: string, s: number) => scores.set(id, Math.max(scores.get(id) ?? 0, s));
+  const add = (id: string, s: number) => scores.set(id, (scores.get(id) ?? 0) + s);
+  let casesSeen = 0;
   for (const r of results) {
-    if (r.kind === 'runbook') bump(r.id, r.score);
-    else if (r.kind === 'case') {
-      for (const rb of project.runbooks) if (rb.id !== 'triage' && rb.candidates.includes(r.id)) bump(rb.id, r.score * 0.8);
+    if (r.kind === 'runbook') add(r.id, r.score);
+    else if (r.kind === 'case' && casesSeen < 10) {
+      casesSeen++;
+      const rbs = containing.get(r.id) ?? [];
+      for (const id of rbs) add(id, (0.3 * r.score) / rbs.length);
     }
   }
   const titles = new Map(project.runbooks.map((r) => [r.id, r.title]));

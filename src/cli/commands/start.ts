@@ -15,6 +15,7 @@ import { LineReader } from '../../node/lines.js';
 import { listSessions, newSession, readSession, saveSession, type SavedSession } from '../../node/sessions.js';
 import { runPipeline, splitPipeline } from '../../node/run-command.js';
 import { CliError, colors, type CliIO } from '../io.js';
+import { wrap } from '../render.js';
 import { relevantFacts, renderCandidates, renderConclusion, renderMoves, renderReadings, renderStep } from '../session-view.js';
 
 /** Options of `runbook start` / `runbook resume`. */
@@ -105,7 +106,7 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
     if (opts.json) emit({ type: 'session', id: session.id, runbook: rb.id, title: rb.title, resumed: Boolean(opts.resume) });
     else {
       io.stdout(`${c.bold(rb.title)} ${c.dim(`(runbook ${rb.id}, session ${session.id})`)}\n`);
-      io.stdout(`${c.dim(rb.description)}\n`);
+      io.stdout(`${c.dim(wrap(rb.description, 78))}\n`);
       if (opts.resume) io.stdout(c.dim(`Resuming after ${session.inputs.length} answers.\n`));
     }
 
@@ -133,7 +134,9 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
       }
       if (state.current.type === 'conclude') return;
       if (last) io.stdout(renderCandidates(state.candidates, io));
-      io.stdout(renderStep(state.current, state.transcript.filter((t) => t.kind !== 'route' && t.kind !== 'conclude').length + 1, io));
+      const cur = state.current;
+      const done = new Set(state.transcript.filter((t) => t.kind !== 'route' && t.kind !== 'conclude' && !(t.node === cur.node && t.runbook === cur.runbook)).map((t) => `${t.runbook}/${t.node}`));
+      io.stdout(renderStep(cur, done.size + 1, io));
     };
     const finish = (): number => {
       persist();

@@ -215,7 +215,7 @@ function advanceCheck(w: Work, at?: string, outcomePrefix = ''): string {
       outcome = `${b.says}${cite ? ` (${cite})` : ''}`;
     } else {
       next = n.default;
-      outcome = 'None of the tell-tale signs of this check showed.';
+      outcome = 'Read; nothing here changes the path, going on.';
     }
   }
   void at;
@@ -274,8 +274,9 @@ function apply(w: Work, input: SessionInput): InputError | undefined {
       return { code: 'bad-choice', message: 'a question cannot be skipped; pick the closest answer' };
     }
     const choice = n.choices[idx];
-    for (const id of choice.supports) push(w.extra.supports, id, `answer "${choice.label}" to "${n.question}" fits this case`);
-    for (const id of choice.rulesOut) push(w.extra.rulesOut, id, `answer "${choice.label}" to "${n.question}" excludes this case`);
+    const said = choice.label.length > 60 ? `${choice.label.slice(0, 57).replace(/\s+\S*$/, '')}...` : choice.label;
+    for (const id of choice.supports) push(w.extra.supports, id, `your answer "${said}" fits this case`);
+    for (const id of choice.rulesOut) push(w.extra.rulesOut, id, `your answer "${said}" excludes this case`);
     if (choice.sets) Object.assign(w.answerFacts, choice.sets);
     w.candidates = computeCandidates(w);
     w.transcript.push({ runbook: w.runbook.id, node: w.nodeId, kind: 'choice', prompt: n.question, answer: choice.label, moved: moves(before, w.candidates), ...(input.at ? { at: input.at } : {}) });

@@ -22,7 +22,7 @@
  * ```
  * gives `tcp.state.LISTEN = 1`, `tcp.state.TIME_WAIT = 1`, `tcp.state.total = 2`.
  */
-import { firstFields, LISTEN_SPECS, normalizeState, SocketStats, STATE_SPECS } from './lib/sockets.js';
+import { fieldRanges, firstFields, intAt, LISTEN_SPECS, normalizeState, SocketStats, stateAt, STATE_SPECS } from './lib/sockets.js';
 import { blank, cannotRead, defineParser, head, nothing } from './lib/util.js';
 
 export const netstatAnt = defineParser({
@@ -60,7 +60,7 @@ export const netstatAnt = defineParser({
   parse(text, command) {
     if (blank(text)) return nothing();
     const stats = new SocketStats();
-    const f: string[] = [];
+    const r = new Int32Array(12);
     let pos = 0;
     let other = 0;
     let skipped = 0;
@@ -69,25 +69,30 @@ export const netstatAnt = defineParser({
     while (pos < len) {
       let nl = text.indexOf('\n', pos);
       if (nl < 0) nl = len;
-      const line = text.slice(pos, nl);
+      const ls = pos;
       pos = nl + 1;
-      if (line.startsWith('Active UNIX') || line.startsWith('Active Bluetooth')) unix = true;
-      else if (line.startsWith('Active Internet')) unix = false;
-      if (unix) continue;
-      const n = firstFields(line, 6, f);
-      if (n < 5) continue;
-      const p = f[0];
-      if (p !== 'tcp' && p !== 'tcp6') {
-        if (p === 'udp' || p === 'udp6' || p === 'raw' || p === 'raw6' || p === 'unix') other++;
-        else if (p !== 'Proto' && p !== 'Active') skipped++;
+      const c0 = text.charCodeAt(ls);
+      if (c0 === 65 /* A */) {
+        if (text.startsWith('Active UNIX', ls) || text.startsWith('Active Bluetooth', ls)) unix = true;
+        else if (text.startsWith('Active Internet', ls)) unix = false;
         continue;
       }
-      const state = n >= 6 ? normalizeState(f[5]) : undefined;
+      if (unix) continue;
+      const n = fieldRanges(text, ls, nl, 6, r);
+      if (n < 5) continue;
+      const isTcp = text.startsWith('tcp', r[0]) && (r[1] - r[0] === 3 || (r[1] - r[0] === 4 && text.charCodeAt(r[0] + 3) === 54));
+      if (!isTcp) {
+        const p = text.slice(r[0], r[1]);
+        if (p === 'udp' || p === 'udp6' || p === 'raw' || p === 'raw6' || p === 'unix') other++;
+        else if (p !== 'Proto') skipped++;
+        continue;
+      }
+      const state = n >= 6 ? stateAt(text, r[10], r[11]) : undefined;
       if (!state) {
         skipped++;
         continue;
       }
-      stats.add(state, f[1], f[2], f[3], f[4]);
+      stats.addAt(state, text, r[6], r[7], r[8], r[9], Math.max(0, intAt(text, r[2], r[3])), Math.max(0, intAt(text, r[4], r[5])));
     }
     const warnings: string[] = [];
     if (stats.total === 0) {

@@ -306,7 +306,7 @@ function searchUnsafe(index: SearchIndex, rawQuery: string, options: SearchOptio
   }
   hits.sort((a, b) => b.score - a.score || cmp(index.docs[a.id].id, index.docs[b.id].id) || cmp(index.docs[a.id].kind, index.docs[b.id].kind));
 
-  // Marked in snippets: what the query says, typo and prefix expansions, glossary translations;
+  // Marked in snippets: what the query says, typo and prefix expansions, translations of its Chinese;
   // the parts of an identifier only where the identifier itself is not found (see makeSnippet);
   // never characters inside a longer Chinese run.
   const said = new Set(tokens.filter((t) => t.kind !== 'part' && t.kind !== 'unigram').map((t) => t.term));
@@ -320,7 +320,7 @@ function searchUnsafe(index: SearchIndex, rawQuery: string, options: SearchOptio
   }
   let strongest = 0;
   for (const w of marks.values()) strongest = Math.max(strongest, w);
-  for (const t of glossaryTerms(query, tokens, undefined, { strong: true })) if (!weights.has(t)) marks.set(t, 0.3 * strongest);
+  for (const t of glossaryTerms(query, tokens, undefined, { chineseOnly: true, strong: true })) if (!marks.has(t)) marks.set(t, 0.3 * strongest);
 
   return hits.slice(0, limit).map(({ id, score }) => {
     const d = index.docs[id];

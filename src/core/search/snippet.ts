@@ -29,11 +29,21 @@ const LEAD = 50;
  * @returns the snippet; the first passage unmarked when nothing matches
  */
 export function makeSnippet(passages: readonly string[], weights: ReadonlyMap<string, number>, partWeights: ReadonlyMap<string, number> = new Map()): Snippet {
-  let best: { text: string; marks: Array<[number, number]>; score: number } | null = null;
   let max = 0;
   for (const w of weights.values()) max = Math.max(max, w);
   for (const w of partWeights.values()) max = Math.max(max, w);
-  const probes = strongProbes(weights, partWeights, max);
+  // First only the passages holding a strong term; when none does, every passage holding any.
+  const best = pick(passages, weights, partWeights, probesFor([weights, partWeights], max * STRONG)) ?? pick(passages, weights, partWeights, probesFor([weights, partWeights], 0));
+  return best ? cut(best.text, best.marks) : cut(passages[0] ?? '', []);
+}
+
+function pick(
+  passages: readonly string[],
+  weights: ReadonlyMap<string, number>,
+  partWeights: ReadonlyMap<string, number>,
+  probes: readonly string[],
+): { text: string; marks: Array<[number, number]>; score: number } | null {
+  let best: { text: string; marks: Array<[number, number]>; score: number } | null = null;
   for (const text of passages) {
     if (!mayMatch(text, probes)) continue;
     const tokens = analyze(text);
@@ -41,8 +51,7 @@ export function makeSnippet(passages: readonly string[], weights: ReadonlyMap<st
     if (!found.spans.length) found = mark(tokens, partWeights);
     if (found.spans.length && (!best || found.score > best.score)) best = { text, marks: mergeSpans(found.spans), score: found.score };
   }
-  if (!best) return cut(passages[0] ?? '', []);
-  return cut(best.text, best.marks);
+  return best;
 }
 
 function mark(tokens: readonly Token[], weights: ReadonlyMap<string, number>): { spans: Array<[number, number]>; score: number } {
@@ -61,12 +70,12 @@ function mark(tokens: readonly Token[], weights: ReadonlyMap<string, number>): {
   return { spans, score };
 }
 
-/** The query's stronger terms as substrings to probe for (a Porter stem is almost always a prefix of its word). */
-function strongProbes(weights: ReadonlyMap<string, number>, partWeights: ReadonlyMap<string, number>, max: number): string[] {
+/** Terms weighing at least `min` as substrings to probe for (a Porter stem is almost always a prefix of its word). */
+function probesFor(maps: ReadonlyArray<ReadonlyMap<string, number>>, min: number): string[] {
   const out: string[] = [];
-  for (const map of [weights, partWeights]) {
+  for (const map of maps) {
     for (const [t, w] of map) {
-      if (t.length < 2 || w < max * STRONG) continue;
+      if (t.length < 2 || w < min) continue;
       const probe = t.replace(/_/g, '-');
       out.push(/[a-z]i$/.test(probe) ? probe.slice(0, -1) : probe);
     }
