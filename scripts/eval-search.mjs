@@ -73,11 +73,16 @@ async function loadContent() {
     const project = loadProject({ root: ROOT, fromSources: true });
     return { entries: project.kb.entries, runbooks: project.runbooks ?? [], via: 'loadProject' };
   } catch (e) {
-    const { buildKnowledgeBase } = await lib('core/kb.js');
-    const { contentPaths, readSources } = await lib('node/content.js');
-    const paths = contentPaths(ROOT);
-    const { kb } = buildKnowledgeBase(readSources(ROOT, [...paths.cases, ...paths.notes]));
-    return { entries: kb.entries, runbooks: [], via: `content files (loadProject failed: ${String(e.message).split('\n')[0]})` };
+    try {
+      const { buildKnowledgeBase } = await lib('core/kb.js');
+      const { contentPaths, readSources } = await lib('node/content.js');
+      const paths = contentPaths(ROOT);
+      const { kb } = buildKnowledgeBase(readSources(ROOT, [...paths.cases, ...paths.notes]));
+      return { entries: kb.entries, runbooks: [], via: `content files, no runbooks (loadProject failed: ${String(e.message).split('\n')[0]})` };
+    } catch (e2) {
+      console.error(`eval-search: cannot load the content: ${e.message}\n  and without runbooks: ${e2.message}\nRebuild lib/ (npx tsc -p tsconfig.build.json) and retry.`);
+      process.exit(2);
+    }
   }
 }
 

@@ -8,6 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBED_JS } from '../src/api/embed.js';
 import { SqliteStore } from '../src/api/sqlite-store.js';
@@ -564,6 +566,36 @@ describe('OpenAPI document and docs', () => {
     for (const m of text.matchAll(/"\$ref":"#\/([^"]+)"/g)) {
       const target = m[1].split('/').reduce((o: any, k: string) => o?.[k], doc);
       expect(target, m[1]).toBeTruthy();
+    }
+    // Every schema compiles as JSON Schema 2020-12 (the 3.1 dialect), and real answers validate against the documented ones.
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    // ajv-formats is CommonJS: its function is `default` under NodeNext typing, the module itself at run time.
+    const applyFormats = ((addFormats as unknown as { default?: unknown }).default ?? addFormats) as (a: Ajv2020) => void;
+    applyFormats(ajv);
+    ajv.addSchema({ $id: 'doc', components: doc.components });
+    const compile = (schema: unknown) => ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/')));
+    for (const [path, ops] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(ops)) {
+        for (const c of Object.values<any>(op.requestBody?.content ?? {})) expect(() => compile(c.schema), `${method} ${path} body`).not.toThrow();
+        for (const [code, res] of Object.entries<any>(op.responses)) {
+          for (const c of Object.values<any>(res.content ?? {})) expect(() => compile(c.schema), `${method} ${path} ${code}`).not.toThrow();
+        }
+      }
+    }
+    const c = (await call(s.base, 'POST', '/v1/sessions', { runbook: RUNBOOK })).body;
+    await call(s.base, 'POST', `/v1/sessions/${c.id}/answers`, { version: 0, node: 'who-fails', choice: 2 });
+    const answered = await call(s.base, 'POST', `/v1/sessions/${c.id}/answers`, { version: 1, node: 'counters', output: netstatWithPaws(960055) });
+    const stale = await call(s.base, 'POST', `/v1/sessions/${c.id}/answers`, { version: 1, node: 'counters', skip: true });
+    const checks: [string, string, string, unknown][] = [
+      ['/v1/sessions/{id}/answers', 'post', '200', answered.body],
+      ['/v1/sessions/{id}/answers', 'post', '409', stale.body],
+      ['/v1/runbooks/{id}', 'get', '200', (await call(s.base, 'GET', `/v1/runbooks/${RUNBOOK}`)).body],
+      ['/v1/cases/{id}', 'get', '200', (await call(s.base, 'GET', '/v1/cases/tcp-tw-recycle-nat-paws')).body],
+      ['/v1/stats', 'get', '200', (await call(s.base, 'GET', '/v1/stats')).body],
+    ];
+    for (const [path, method, code, body] of checks) {
+      const validate = compile(doc.paths[path][method].responses[code].content['application/json'].schema);
+      expect(validate(body), `${method} ${path} ${code}: ${ajv.errorsText(validate.errors)}`).toBe(true);
     }
     const docs = await fetch(`${s.base}/docs`);
     expect(docs.status).toBe(200);

@@ -35,6 +35,7 @@ const EXPECTED = [
   'FixCommand',
   'FrontMatter',
   'HINTS',
+  'KernelCondition',
   'LibraryNote',
   'OPERATORS',
   'Operator',

@@ -214,3 +214,15 @@ class NrSearch extends HTMLElement {
 }
 
 if (!customElements.get('nr-search')) customElements.define('nr-search', NrSearch);
+
+// Example queries on the home page fill the large box and search.
+document.addEventListener('click', (e) => {
+  const btn = (e.target as Element | null)?.closest?.('[data-search-example]');
+  if (!(btn instanceof HTMLElement)) return;
+  const box = document.querySelector<HTMLElement>('nr-search[data-variant="hero"]') ?? document.querySelector<HTMLElement>('nr-search');
+  const input = box?.querySelector('input');
+  if (!input) return;
+  input.value = btn.dataset.searchExample ?? '';
+  input.focus();
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+});

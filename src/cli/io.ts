@@ -44,6 +44,13 @@ export class CliError extends Error {
  * @returns io bound to process streams
  */
 export function processIO(): CliIO {
+  // A closed pipe (`runbook list | head`) ends the program quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
   const color = Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
   return {
     stdout: (s) => void process.stdout.write(s),

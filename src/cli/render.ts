@@ -68,10 +68,15 @@ export function plain(md: string): string {
       .replace(/(^|[^*])\*([^*\n]+)\*/g, '$1$2')
       .replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1 <$2>')
       .replace(/^#{3,6}\s+(.*)$/gm, '$1:');
+    const tabled = tables(text);
     // Join soft line breaks: a line continues the previous one unless it starts a list item.
     const lines: string[] = [];
-    for (const raw of text.split('\n')) {
+    for (const raw of tabled.split('\n')) {
       const line = raw.replace(/\s+$/, '');
+      if (line.startsWith('\u2063')) {
+        lines.push(line.slice(1));
+        continue;
+      }
       const prev = lines[lines.length - 1];
       const startsItem = /^\s*([-*]|\d+\.)\s+/.test(line);
       if (line.trim() !== '' && prev !== undefined && prev.trim() !== '' && !startsItem && !prev.endsWith(':')) {
@@ -82,7 +87,28 @@ export function plain(md: string): string {
     }
     blocks.push(lines.join('\n').trim());
   }
-  return blocks.filter(Boolean).join('\n\n').trim();
+  return blocks.filter(Boolean).join('\n\n').replace(/^\n+/, '').replace(/\s+$/, '');
+}
+
+/** Markdown tables as aligned columns; table lines are marked so they are not joined or wrapped. */
+function tables(text: string): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    if (!/^\s*\|.*\|\s*$/.test(lines[i])) {
+      out.push(lines[i++]);
+      continue;
+    }
+    const rows: string[][] = [];
+    while (i < lines.length && /^\s*\|.*\|\s*$/.test(lines[i])) {
+      const cells = lines[i].trim().slice(1, -1).split('|').map((x) => x.trim().replace(/`/g, ''));
+      if (!cells.every((x) => /^:?-{2,}:?$/.test(x))) rows.push(cells);
+      i++;
+    }
+    const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => (r[j] ?? '').length)));
+    for (const r of rows) out.push('\u2063' + r.map((x, j) => x.padEnd(widths[j])).join('  ').trimEnd());
+  }
+  return out.join('\n');
 }
 
 /**

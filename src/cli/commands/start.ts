@@ -144,7 +144,7 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
       if (opts.json) emit({ type: 'concluded', session: session.id, summary: trail, markdown: trailMarkdown(trail) });
       else {
         io.stdout(renderConclusion(state, data.cases, io));
-        io.stdout(c.dim(`\nSession ${session.id} saved. Ticket summary: runbook summary ${session.id} (add --json for JSON).\n`));
+        io.stdout(c.dim(save ? `\nSession ${session.id} saved. Ticket summary: runbook summary ${session.id} (add --json for JSON).\n` : '\nSession not saved (--no-save). Type summary before the end to print the ticket summary.\n'));
       }
       reader?.close();
       return 0;
@@ -157,7 +157,7 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
       const line = await nextLine();
       if (line === null) {
         persist();
-        if (!opts.json) io.stdout(c.dim(`\nStopped. Session ${session.id} is saved; continue with: runbook resume ${session.id}\n`));
+        if (!opts.json) io.stdout(c.dim(save ? `\nStopped. Session ${session.id} is saved; continue with: runbook resume ${session.id}\n` : '\nStopped.\n'));
         reader?.close();
         return state.finished ? 0 : 130;
       }
@@ -181,7 +181,7 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
         if (answer.action === 'quit') {
           persist();
           if (opts.json) emit({ type: 'quit', session: session.id });
-          else io.stdout(c.dim(`Session ${session.id} saved; continue with: runbook resume ${session.id}\n`));
+          else io.stdout(c.dim(save ? `Session ${session.id} saved; continue with: runbook resume ${session.id}\n` : 'Stopped.\n'));
           reader?.close();
           return 0;
         }

@@ -5,6 +5,7 @@
  */
 import type { Condition } from '../schema/condition.js';
 import type { Deltas, Facts, FactValue } from '../facts/types.js';
+import { kernelSatisfies } from '../kernel.js';
 
 /** The three truth values. */
 export type Truth = true | false | 'unknown';
@@ -79,6 +80,11 @@ export function evaluate(c: Condition, ctx: EvalContext): Truth {
     const t = evaluate(c.not, ctx);
     return t === 'unknown' ? 'unknown' : !t;
   }
+  if ('kernel' in c) {
+    const release = ctx.facts['kernel.release'] ?? ctx.facts['sysctl.kernel.osrelease'];
+    if (typeof release !== 'string') return 'unknown';
+    return kernelSatisfies(release, c.kernel) ?? 'unknown';
+  }
   const v = ctx.facts[c.fact];
   if (c.op === 'increased') {
     const d = ctx.deltas[c.fact];
@@ -136,6 +142,7 @@ export function describeFacts(c: Condition, ctx: EvalContext): string {
     if ('all' in x) x.all.forEach(walk);
     else if ('any' in x) x.any.forEach(walk);
     else if ('not' in x) walk(x.not);
+    else if ('kernel' in x) names.add('kernel.release');
     else names.add(x.fact);
   };
   walk(c);

@@ -9,6 +9,7 @@ import { readYaml, reportIssue, yamlPos } from '../normalize/yaml.js';
 import { closest, problem, type Problem } from '../problems.js';
 import type { SourceFile } from '../kb.js';
 import type { Document, LineCounter } from 'yaml';
+import { isKernelParseError, parseKernelRange } from '../kernel.js';
 
 /** What verification needs to know about parsers and facts. */
 export interface FactChecker {
@@ -83,6 +84,10 @@ export function verifyRunbooks(located: Located[], cases: Map<string, Entry>, fa
     if (!rb.nodes[rb.entry]) err('unknown-node', ['entry'], `entry node "${rb.entry}" does not exist${hint(rb.entry, nodeIds)}`);
 
     const checkFact = (c: Condition, p: (string | number)[]) => {
+      for (const r of kernelRanges(c)) {
+        const parsed = parseKernelRange(r);
+        if (isKernelParseError(parsed)) err('bad-kernel-range', p, parsed.message);
+      }
       for (const f of conditionFacts(c)) {
         if (f.startsWith('answer.')) continue;
         if (!facts.isKnownFact(f)) {
@@ -154,9 +159,13 @@ export function verifyRunbooks(located: Located[], cases: Map<string, Entry>, fa
     });
   }
 
-  // Case signals use known facts.
+  // Case signals use known facts and valid kernel ranges.
   for (const e of cases.values()) {
     e.signals.forEach((s) => {
+      for (const r of kernelRanges(s.when)) {
+        const parsed = parseKernelRange(r);
+        if (isKernelParseError(parsed)) problems.push(problem('bad-kernel-range', e.path ?? e.id, 1, 1, `signal "${s.says}": ${parsed.message}`));
+      }
       for (const f of conditionFacts(s.when)) {
         if (!facts.isKnownFact(f)) {
           const near = facts.closestFacts(f);
@@ -172,6 +181,14 @@ export function verifyRunbooks(located: Located[], cases: Map<string, Entry>, fa
     }
   }
   return problems;
+}
+
+function kernelRanges(c: Condition): string[] {
+  if ('kernel' in c) return [c.kernel];
+  if ('all' in c) return c.all.flatMap(kernelRanges);
+  if ('any' in c) return c.any.flatMap(kernelRanges);
+  if ('not' in c) return kernelRanges(c.not);
+  return [];
 }
 
 function hint(wrong: string, names: Iterable<string>): string {

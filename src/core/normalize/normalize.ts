@@ -24,7 +24,7 @@ export interface NormalizeResult {
   problems: Problem[];
 }
 
-const SHELL_LANGS = new Set(['', 'sh', 'bash', 'shell', 'console', 'zsh', 'shell-session', 'text']);
+const SHELL_LANGS = new Set(['', 'sh', 'bash', 'shell', 'console', 'zsh', 'shell-session']);
 const REQUIRED_CASE_SECTIONS: SectionKey[] = ['symptom', 'evidence', 'rootCause', 'fix', 'applies'];
 
 interface RawSection {

@@ -100,27 +100,69 @@ function trimBlankLines(ls: string[]): string[] {
   return ls.slice(a, b);
 }
 
+/** Could this line be a prompt? A cheap test before the regular expressions. */
+function mayBePrompt(text: string, s: number, e: number): boolean {
+  if (e - s > 2000) return false;
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 36 || c === 35 || c === 37) return true; // $ # %
+  }
+  return false;
+}
+
 /**
- * Clean one paste.
+ * Clean one paste. Works on positions, so a 100 MB paste is not split into lines.
  * @param text what the user pasted
  * @returns the cleaned text and the command named by a leading prompt line
  */
 export function cleanPaste(text: string): CleanPaste {
-  let t = stripTerminal(String(text ?? ''));
-  let ls = trimBlankLines(t.split('\n'));
+  const t = stripTerminal(String(text ?? ''));
+  let start = 0;
+  let end = t.length;
   let command: string | null = null;
-  if (ls.length > 0) {
-    const c = promptCommand(ls[0]);
+  const lineEnd = (from: number) => {
+    const i = t.indexOf('\n', from);
+    return i < 0 || i > end ? end : i;
+  };
+  const isBlank = (s: number, e: number) => {
+    for (let i = s; i < e; i++) {
+      const c = t.charCodeAt(i);
+      if (c !== 32 && c !== 9) return false;
+    }
+    return true;
+  };
+  const skipBlank = () => {
+    while (start < end) {
+      const e = lineEnd(start);
+      if (!isBlank(start, e)) break;
+      start = e + 1;
+    }
+  };
+  const dropTrailingBlank = () => {
+    while (end > start) {
+      const s = t.lastIndexOf('\n', end - 1) + 1;
+      if (!isBlank(Math.max(s, start), end)) break;
+      end = Math.max(start, s - 1);
+    }
+  };
+  skipBlank();
+  dropTrailingBlank();
+  if (start < end) {
+    const e = lineEnd(start);
+    const c = mayBePrompt(t, start, e) ? promptCommand(t.slice(start, e)) : undefined;
     if (c !== undefined) {
       command = c === '' ? null : c;
-      ls = trimBlankLines(ls.slice(1));
+      start = Math.min(end, e + 1);
+      skipBlank();
     }
   }
-  while (ls.length > 0 && promptCommand(ls[ls.length - 1]) !== undefined) {
-    ls = trimBlankLines(ls.slice(0, -1));
+  while (end > start) {
+    const s = Math.max(start, t.lastIndexOf('\n', end - 1) + 1);
+    if (!mayBePrompt(t, s, end) || promptCommand(t.slice(s, end)) === undefined) break;
+    end = Math.max(start, s - 1);
+    dropTrailingBlank();
   }
-  t = ls.join('\n');
-  return { text: ungroupNumbers(t), command };
+  return { text: ungroupNumbers(start === 0 && end === t.length ? t : t.slice(start, end)), command };
 }
 
 /**
@@ -129,22 +171,28 @@ export function cleanPaste(text: string): CleanPaste {
  * @returns one segment per command (text before the first prompt, if any, first with command null)
  */
 export function splitPaste(text: string): PasteSegment[] {
-  const ls = stripTerminal(String(text ?? '')).split('\n');
+  const t = stripTerminal(String(text ?? ''));
   const out: PasteSegment[] = [];
-  let cur: { command: string | null; lines: string[] } = { command: null, lines: [] };
-  const flush = () => {
-    const body = trimBlankLines(cur.lines);
-    if (cur.command !== null || body.length > 0) out.push({ command: cur.command, text: ungroupNumbers(body.join('\n')) });
+  let segStart = 0;
+  let segCommand: string | null = null;
+  const flush = (end: number) => {
+    const body = cleanPaste(t.slice(segStart, end));
+    if (segCommand !== null || body.text !== '') out.push({ command: segCommand, text: body.text });
   };
-  for (const l of ls) {
-    const c = promptCommand(l);
-    if (c !== undefined) {
-      flush();
-      cur = { command: c === '' ? null : c, lines: [] };
-      continue;
+  let pos = 0;
+  while (pos <= t.length) {
+    let e = t.indexOf('\n', pos);
+    if (e < 0) e = t.length;
+    if (mayBePrompt(t, pos, e)) {
+      const c = promptCommand(t.slice(pos, e));
+      if (c !== undefined) {
+        if (pos > 0 || segCommand !== null) flush(pos);
+        segStart = e + 1;
+        segCommand = c === '' ? null : c;
+      }
     }
-    cur.lines.push(l);
+    pos = e + 1;
   }
-  flush();
-  return out.filter((s) => s.command !== null || s.text !== '');
+  if (segStart <= t.length) flush(t.length);
+  return out.filter((x) => x.command !== null || x.text !== '');
 }

@@ -51,13 +51,25 @@ export const Comparison = z
   });
 export type Comparison = z.infer<typeof Comparison>;
 
-/** A condition: a comparison or a combination of conditions. */
-export type Condition = Comparison | { all: Condition[] } | { any: Condition[] } | { not: Condition };
+/**
+ * A kernel range test on the known kernel (`kernel.release`), e.g. `{ kernel: "<4.12" }`;
+ * the range grammar is the one of `applies.kernel` (see src/core/kernel.ts).
+ */
+export const KernelCondition = z
+  .object({
+    kernel: z.string().min(1),
+  })
+  .strict();
+export type KernelCondition = z.infer<typeof KernelCondition>;
+
+/** A condition: a comparison, a kernel range test, or a combination of conditions. */
+export type Condition = Comparison | KernelCondition | { all: Condition[] } | { any: Condition[] } | { not: Condition };
 
 /** Schema for {@link Condition}. */
 export const Condition: z.ZodType<Condition> = z.lazy(() =>
   z.union([
     Comparison,
+    KernelCondition,
     z.object({ all: z.array(Condition).min(1) }).strict(),
     z.object({ any: z.array(Condition).min(1) }).strict(),
     z.object({ not: Condition }).strict(),
@@ -85,6 +97,7 @@ export type Signal = z.infer<typeof Signal>;
 /** Every fact name a condition reads, in order of appearance. */
 export function conditionFacts(condition: Condition): string[] {
   if ('fact' in condition) return [condition.fact];
+  if ('kernel' in condition) return ['kernel.release'];
   if ('all' in condition) return condition.all.flatMap(conditionFacts);
   if ('any' in condition) return condition.any.flatMap(conditionFacts);
   return conditionFacts(condition.not);

@@ -222,8 +222,9 @@ function prefixCandidates(index: SearchIndex, term: string): string[] {
 }
 
 /** The weighted query terms, with typo and prefix expansions for unknown words. */
-function queryTerms(index: SearchIndex, query: string, tokens: readonly Token[]): Map<string, number> {
+function queryTerms(index: SearchIndex, query: string, tokens: readonly Token[]): { weights: Map<string, number>; expanded: Set<string> } {
   const weights = new Map<string, number>();
+  const expanded = new Set<string>();
   const put = (term: string, w: number) => {
     if (w > (weights.get(term) ?? 0)) weights.set(term, w);
   };
@@ -237,10 +238,18 @@ function queryTerms(index: SearchIndex, query: string, tokens: readonly Token[])
   for (const t of tokens) {
     if (index.terms.has(t.term) || (t.kind !== 'word' && t.kind !== 'whole')) continue;
     const w = KIND_WEIGHT[t.kind];
-    for (const c of typoCandidates(index, t.term)) put(c, w * 0.7);
-    if (typing && t.end === lastEnd) for (const c of prefixCandidates(index, t.term)) put(c, w * 0.5);
+    for (const c of typoCandidates(index, t.term)) {
+      put(c, w * 0.7);
+      expanded.add(c);
+    }
+    if (typing && t.end === lastEnd) {
+      for (const c of prefixCandidates(index, t.term)) {
+        put(c, w * 0.5);
+        expanded.add(c);
+      }
+    }
   }
-  return weights;
+  return { weights, expanded };
 }
 
 /**
@@ -266,7 +275,7 @@ function searchUnsafe(index: SearchIndex, rawQuery: string, options: SearchOptio
   const N = index.docs.length;
   if (!N || !limit) return [];
   const tokens = analyze(query);
-  const weights = queryTerms(index, query, tokens);
+  const { weights, expanded } = queryTerms(index, query, tokens);
   if (!weights.size) return [];
 
   const scores = new Float64Array(N);
@@ -310,17 +319,16 @@ function searchUnsafe(index: SearchIndex, rawQuery: string, options: SearchOptio
   // the parts of an identifier only where the identifier itself is not found (see makeSnippet);
   // never characters inside a longer Chinese run.
   const said = new Set(tokens.filter((t) => t.kind !== 'part' && t.kind !== 'unigram').map((t) => t.term));
-  const partsOnly = new Set(tokens.filter((t) => t.kind === 'part' && !said.has(t.term)).map((t) => t.term));
-  const unigrams = new Set(tokens.filter((t) => t.kind === 'unigram' && !said.has(t.term)).map((t) => t.term));
+  const parts = new Set(tokens.filter((t) => t.kind === 'part').map((t) => t.term));
   const marks = new Map<string, number>();
   const partMarks = new Map<string, number>();
   for (const [t, w] of weights) {
-    if (unigrams.has(t)) continue;
-    (partsOnly.has(t) ? partMarks : marks).set(t, w * (idfs.get(t) ?? 0));
+    if (said.has(t) || expanded.has(t)) marks.set(t, w * (idfs.get(t) ?? 0));
+    else if (parts.has(t)) partMarks.set(t, w * (idfs.get(t) ?? 0));
   }
   let strongest = 0;
   for (const w of marks.values()) strongest = Math.max(strongest, w);
-  for (const t of glossaryTerms(query, tokens, undefined, { chineseOnly: true, strong: true })) if (!marks.has(t)) marks.set(t, 0.3 * strongest);
+  for (const t of glossaryTerms(query, tokens, undefined, { chineseOnly: true, precise: true })) if (!marks.has(t)) marks.set(t, 0.3 * strongest);
 
   return hits.slice(0, limit).map(({ id, score }) => {
     const d = index.docs[id];

@@ -18,8 +18,10 @@ export interface CompiledGlossary {
   zh: Array<{ text: string; entry: number }>;
   /** Every term of every phrasing, per entry. */
   terms: string[][];
-  /** The same without single CJK characters and identifier parts (for queries and snippet marks). */
+  /** Without single CJK characters and identifier parts (for queries). */
   strongTerms: string[][];
+  /** The precise terms only: one-word English phrasings, Chinese bigrams (for snippet marks). */
+  markTerms: string[][];
 }
 
 const sequence = (tokens: readonly Token[]) => tokens.filter((t) => t.kind === 'word' || t.kind === 'part').map((t) => t.term);
@@ -34,16 +36,20 @@ export function compileGlossary(glossary: readonly GlossaryEntry[] = GLOSSARY): 
   const zh: CompiledGlossary['zh'] = [];
   const terms: string[][] = [];
   const strongTerms: string[][] = [];
+  const markTerms: string[][] = [];
   glossary.forEach((g, entry) => {
     const all = new Set<string>();
     const strong = new Set<string>();
-    const add = (t: Token) => {
-      all.add(t.term);
-      if (t.kind !== 'unigram' && t.kind !== 'part') strong.add(t.term);
-    };
+    const precise = new Set<string>();
     for (const en of g.en) {
       const toks = analyze(en);
-      for (const t of toks) add(t);
+      for (const t of toks) {
+        all.add(t.term);
+        if (t.kind !== 'unigram' && t.kind !== 'part') strong.add(t.term);
+      }
+      // One-word phrasings only: the words of `time out` alone would mark every `out`.
+      const words = toks.filter((t) => t.kind === 'word' || t.kind === 'whole');
+      if (words.length === 1) precise.add(words[0].term);
       const seq = sequence(toks);
       if (!seq.length) continue;
       const list = byFirst.get(seq[0]) ?? [];
@@ -51,13 +57,18 @@ export function compileGlossary(glossary: readonly GlossaryEntry[] = GLOSSARY): 
       byFirst.set(seq[0], list);
     }
     for (const z of g.zh) {
-      for (const t of analyze(z)) add(t);
+      for (const t of analyze(z)) {
+        all.add(t.term);
+        if (t.kind !== 'unigram' && t.kind !== 'part') strong.add(t.term);
+        if (t.kind === 'bigram' || t.kind === 'char' || t.kind === 'word' || t.kind === 'whole') precise.add(t.term);
+      }
       zh.push({ text: z.toLowerCase(), entry });
     }
     terms.push([...all]);
     strongTerms.push([...strong]);
+    markTerms.push([...precise]);
   });
-  return { byFirst, zh, terms, strongTerms };
+  return { byFirst, zh, terms, strongTerms, markTerms };
 }
 
 let builtIn: CompiledGlossary | undefined;
@@ -105,15 +116,16 @@ export function glossaryHits(text: string, tokens: readonly Token[], glossary: C
  * @param tokens its tokens (from {@link analyze})
  * @param glossary the compiled glossary (default: built-in)
  * @param options `chineseOnly`: only concepts named in Chinese in the text; `strong`: leave out
- *   single CJK characters and identifier parts (for queries and snippet marks)
+ *   single CJK characters and identifier parts (for queries); `precise`: only one-word English
+ *   phrasings and Chinese bigrams (for snippet marks)
  * @returns the added terms (may repeat terms the text already has)
  */
 export function glossaryTerms(
   text: string,
   tokens: readonly Token[],
   glossary: CompiledGlossary = defaultGlossary(),
-  options: { chineseOnly?: boolean; strong?: boolean } = {},
+  options: { chineseOnly?: boolean; strong?: boolean; precise?: boolean } = {},
 ): string[] {
-  const list = options.strong ? glossary.strongTerms : glossary.terms;
+  const list = options.precise ? glossary.markTerms : options.strong ? glossary.strongTerms : glossary.terms;
   return glossaryHits(text, tokens, glossary, options.chineseOnly).flatMap((e) => list[e]);
 }

@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+/**
+ * API load figure: session steps per second and p99 latency for
+ * `POST /v1/sessions/:id/answers` on a `check` node, with a ~5 KB `netstat -s`
+ * paste, at 50 connections, with autocannon on loopback.
+ *
+ * The server is the real `runbook serve` from lib/ (build it with
+ * `npm run build:lib`), in its own process, with a SQLite store. Every
+ * measured request answers a different session that waits at the check node
+ * `counters` of `syn-no-response` (the sessions are prepared in the database
+ * first, one answer in), so each request is exactly one step: replay, read the
+ * paste, rank the candidates, append to the log, answer with the new state.
+ *
+ * The server and the load generator share this machine's cores; the output
+ * says so. Targets: at least 3,000 steps/s and p99 under 20 ms.
+ *
+ * Usage: node bench/api.bench.mjs [--amount 20000] [--connections 50] [--json]
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const RUNBOOK = 'syn-no-response';
+const ASK_NODE = 'who-fails';
+const ASK_CHOICE = 2; // "Any client, now and then, during bursts" → the counters check
+const CHECK_NODE = 'counters';
+/** Targets from the issue. */
+export const TARGETS = { stepsPerSecond: 3000, p99Ms: 20 };
+
+/**
+ * A realistic full `netstat -s` (RHEL 7, net-tools), about 5 KB.
+ * @returns the text
+ */
+export function netstatPaste() {
+  const fixture = join(ROOT, 'test', 'fixtures', 'api', 'netstat-s--rhel7-nat-paws.txt');
+  return readFileSync(fixture, 'utf8');
+}
+
+async function lib(path) {
+  const file = join(ROOT, 'lib', path);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build:lib\` first`);
+  return import(pathToFileURL(file).href);
+}
+
+/**
+ * Prepare sessions waiting at the check node, straight in the database (the
+ * same store and engine the server uses).
+ */
+async function prepare(db, count) {
+  const { SqliteStore } = await lib('api/sqlite-store.js');
+  const { replay, isInputError } = await lib('core/engine/session.js');
+  const { engineData } = await lib('core/project.js');
+  const { loadProject } = await lib('node/project.js');
+  const data = engineData(loadProject());
+  const input = { kind: 'choice', node: ASK_NODE, choice: ASK_CHOICE, at: new Date().toISOString() };
+  const start = replay(data, RUNBOOK, []);
+  const state = replay(data, RUNBOOK, [input]);
+  if (isInputError(start) || isInputError(state)) throw new Error(`runbook ${RUNBOOK} does not replay: ${start.message ?? state.message}`);
+  if (state.current.type !== 'check' || state.current.node !== CHECK_NODE) {
+    throw new Error(`answer ${ASK_CHOICE} at ${ASK_NODE} now leads to ${state.current.type} "${state.current.node}", not the check "${CHECK_NODE}": update the bench`);
+  }
+  const progress = (s, steps) => ({ runbook: s.runbook, node: s.current.node, finished: s.finished, conclusion: [], steps });
+  const store = new SqliteStore(db);
+  const ids = [];
+  store.db.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const id = randomUUID();
+      // create() and append() are async only in signature; the SQLite store writes synchronously.
+      void store.create({ id, runbook: RUNBOOK, createdAt: new Date().toISOString(), progress: progress(start, 0) });
+      void store.append(id, 0, input, progress(state, 1));
+      ids.push(id);
+    }
+  })();
+  await store.close();
+  return { ids, command: state.current.commands[0].command };
+}
+
+function startServer(db) {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'runbook.js'), 'serve', '--port', '0', '--db', db], {
+    cwd: ROOT,
+    env: { ...process.env, RUNBOOK_RATE_LIMIT: '0', RUNBOOK_LOG_LEVEL: 'warn', RUNBOOK_API_KEYS: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) resolve({ child, base: m[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`runbook serve exited with ${code}: ${err}`)));
+  });
+}
+
+function cannon(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+/**
+ * Run the benchmark.
+ * @param {{ amount?: number, connections?: number, warmup?: number, quiet?: boolean }} [opts]
+ * @returns {Promise<object>} steps per second, latency percentiles, errors, and whether the targets were met
+ */
+export async function run(opts = {}) {
+  const amount = opts.amount ?? 20_000;
+  const warmup = opts.warmup ?? 2_000;
+  const connections = opts.connections ?? 50;
+  const log = opts.quiet ? () => {} : (s) => process.stderr.write(s + '\n');
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-api-bench-'));
+  const db = join(dir, 'runbook.db');
+  const paste = netstatPaste();
+  let server;
+  try {
+    log(`preparing ${amount + warmup} sessions at ${RUNBOOK}/${CHECK_NODE}...`);
+    const { ids, command } = await prepare(db, amount + warmup);
+    server = await startServer(db);
+    const body = JSON.stringify({ version: 1, node: CHECK_NODE, output: paste, command });
+    let next = 0;
+    const base = {
+      url: server.base,
+      connections,
+      pipelining: 1,
+      headers: { 'content-type': 'application/json' },
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req) => ({ ...req, path: `/v1/sessions/${ids[next++]}/answers`, body }),
+        },
+      ],
+    };
+    log(`warming up with ${warmup} answers...`);
+    await cannon({ ...base, amount: warmup });
+    log(`measuring ${amount} answers at ${connections} connections...`);
+    const r = await cannon({ ...base, amount });
+    const check = await fetch(`${server.base}/v1/sessions/${ids[warmup]}`).then((x) => x.json());
+    const result = {
+      endpoint: 'POST /v1/sessions/:id/answers',
+      node: `${RUNBOOK}/${CHECK_NODE} (check, netstat-s parser)`,
+      pasteBytes: Buffer.byteLength(paste),
+      connections,
+      requests: r.requests.total,
+      non2xx: r.non2xx,
+      errors: r.errors + r.timeouts,
+      stepsPerSecond: Math.round(r.requests.total / (r.duration || 1)),
+      latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+      verified: check.version === 2 && check.current?.node === CHECK_NODE && check.current?.snapshots === 1,
+      machine: `${cpus().length} cores shared by the server and the load generator (loopback)`,
+    };
+    result.meetsTargets = result.stepsPerSecond >= TARGETS.stepsPerSecond && result.latencyMs.p99 < TARGETS.p99Ms && result.non2xx === 0;
+    return result;
+  } finally {
+    if (server) {
+      server.child.kill('SIGTERM');
+      await new Promise((r) => server.child.once('exit', r));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Print a result as the lines `npm run bench` shows.
+ * @param {Awaited<ReturnType<typeof run>>} r the result
+ * @returns {string} the text
+ */
+export function format(r) {
+  return [
+    `API: ${r.endpoint} on ${r.node}, ${(r.pasteBytes / 1024).toFixed(1)} KB netstat -s paste, ${r.connections} connections`,
+    `  ${r.stepsPerSecond} steps/s (target >= ${TARGETS.stepsPerSecond}), p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms (target < ${TARGETS.p99Ms}), max ${r.latencyMs.max} ms`,
+    `  ${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors; state checked after the run: ${r.verified ? 'ok' : 'WRONG'}`,
+    `  ${r.machine}; targets ${r.meetsTargets ? 'met' : 'NOT met'}`,
+  ].join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const arg = (name, dflt) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? Number(process.argv[i + 1]) : dflt;
+  };
+  const r = await run({ amount: arg('--amount', 20_000), connections: arg('--connections', 50), warmup: arg('--warmup', 2_000) });
+  process.stdout.write((process.argv.includes('--json') ? JSON.stringify(r, null, 2) : format(r)) + '\n');
+}
