@@ -19,7 +19,8 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
@@ -81,9 +82,12 @@ async function prepare(db, count) {
 }
 
 function startServer(db) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'runbook.js'), 'serve', '--port', '0', '--db', db], {
+  // API_BENCH_NODE_ARGS passes flags to the server's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const nodeArgs = (process.env.API_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'runbook.js'), 'serve', '--port', '0', '--db', db], {
     cwd: ROOT,
-    env: { ...process.env, RUNBOOK_RATE_LIMIT: '0', RUNBOOK_LOG_LEVEL: 'warn', RUNBOOK_API_KEYS: '' },
+    // Request logs stay on (info), as in production; they go to /dev/null here.
+    env: { ...process.env, RUNBOOK_RATE_LIMIT: '0', RUNBOOK_LOG_LEVEL: 'info', RUNBOOK_API_KEYS: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -95,6 +99,17 @@ function startServer(db) {
     });
     child.on('exit', (code) => reject(new Error(`runbook serve exited with ${code}: ${err}`)));
   });
+}
+
+/** CPU time a process has used, in ms (Linux /proc), or null elsewhere. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / hz;
+  } catch {
+    return null;
+  }
 }
 
 function cannon(opts) {
@@ -138,7 +153,11 @@ export async function run(opts = {}) {
     log(`warming up with ${warmup} answers...`);
     await cannon({ ...base, amount: warmup });
     log(`measuring ${amount} answers at ${connections} connections...`);
+    const load = loadavg()[0];
+    const cpu0 = cpuMs(server.child.pid);
     const r = await cannon({ ...base, amount });
+    const cpu1 = cpuMs(server.child.pid);
+    const serverCpuMsPerStep = cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / r.requests.total : null;
     const check = await fetch(`${server.base}/v1/sessions/${ids[warmup]}`).then((x) => x.json());
     const result = {
       endpoint: 'POST /v1/sessions/:id/answers',
@@ -151,7 +170,9 @@ export async function run(opts = {}) {
       stepsPerSecond: Math.round(r.requests.total / (r.duration || 1)),
       latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
       verified: check.version === 2 && check.current?.node === CHECK_NODE && check.current?.snapshots === 1,
-      machine: `${cpus().length} cores shared by the server and the load generator (loopback)`,
+      serverCpuMsPerStep: serverCpuMsPerStep === null ? null : Number(serverCpuMsPerStep.toFixed(3)),
+      stepsPerServerCpuSecond: serverCpuMsPerStep ? Math.round(1000 / serverCpuMsPerStep) : null,
+      machine: `${cpus().length} cores shared by the server and the load generator (loopback), load average ${load.toFixed(1)} at the start`,
     };
     result.meetsTargets = result.stepsPerSecond >= TARGETS.stepsPerSecond && result.latencyMs.p99 < TARGETS.p99Ms && result.non2xx === 0;
     return result;
@@ -174,6 +195,7 @@ export function format(r) {
     `API: ${r.endpoint} on ${r.node}, ${(r.pasteBytes / 1024).toFixed(1)} KB netstat -s paste, ${r.connections} connections`,
     `  ${r.stepsPerSecond} steps/s (target >= ${TARGETS.stepsPerSecond}), p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms (target < ${TARGETS.p99Ms}), max ${r.latencyMs.max} ms`,
     `  ${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors; state checked after the run: ${r.verified ? 'ok' : 'WRONG'}`,
+    ...(r.serverCpuMsPerStep !== null ? [`  server CPU ${r.serverCpuMsPerStep} ms per step (${r.stepsPerServerCpuSecond} steps per CPU-second of the server process)`] : []),
     `  ${r.machine}; targets ${r.meetsTargets ? 'met' : 'NOT met'}`,
   ].join('\n');
 }

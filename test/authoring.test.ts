@@ -78,8 +78,10 @@ describe('scaffoldEntry (runbook new)', () => {
   it('has every section, and only the evidence command is left to write', () => {
     for (const h of ['## Symptom', '## Evidence', '## Root cause', '## Fix', '### Risks', '## Applies to']) expect(caseText).toContain(`\n${h}\n`);
     const r = normalizeEntry(caseText, 'content/cases/accept-queue-overflow.md');
-    expect(r.problems.map((p) => p.code)).toEqual(['no-evidence-command']);
+    expect(r.problems.filter((p) => p.severity === 'error').map((p) => p.code)).toEqual(['no-evidence-command']);
     expect(caseText).toMatch(/TODO/);
+    // every TODO marker left is reported as a warning, so a forgotten one shows in `runbook check`
+    expect(r.problems.filter((p) => p.code === 'todo-left').length).toBe(caseText.split('\n').filter((l) => /\bTODO\b/.test(l)).length);
   });
 
   it('passes `runbook check` once filled in', () => {
@@ -99,7 +101,9 @@ describe('scaffoldEntry (runbook new)', () => {
   it('scaffolds a note that checks clean', () => {
     const note = scaffoldEntry('so-reuseport', 'note');
     expect(note).toMatch(/^kind: note$/m);
-    expect(normalizeEntry(note, 'content/notes/so-reuseport.md').problems.map(formatProblem)).toEqual([]);
+    const problems = normalizeEntry(note, 'content/notes/so-reuseport.md').problems;
+    expect(problems.filter((p) => p.code !== 'todo-left').map(formatProblem)).toEqual([]);
+    expect(problems.every((p) => p.severity === 'warning')).toBe(true);
   });
 });
 

@@ -15,31 +15,11 @@ import type { CheckCommand } from '../../src/core/schema/runbook.js';
 import { toEngineData, type PageEngineJson } from '../lib/engine-data.js';
 import { h, inlineCode } from './dom.js';
 import { copyText } from './copy.js';
+import { decodeInputs, encodeInputs } from './session-url.js';
 
 type Engine = typeof import('./runbook-engine.js');
 
 const STATUS_LABEL: Record<Candidate['status'], string> = { confirmed: 'Confirmed', likely: 'Likely', possible: 'Possible', 'ruled-out': 'Ruled out' };
-
-/** Encode inputs for the URL: base64url of UTF-8 JSON. */
-export function encodeInputs(inputs: SessionInput[]): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(inputs));
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-/** Decode inputs from the URL; undefined when the text is not a session. */
-export function decodeInputs(s: string): SessionInput[] | undefined {
-  try {
-    const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
-    const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
-    const v = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-    if (!Array.isArray(v)) return undefined;
-    return v.filter((i): i is SessionInput => typeof i === 'object' && i !== null && typeof (i as SessionInput).node === 'string' && ['choice', 'output', 'skip'].includes((i as SessionInput).kind));
-  } catch {
-    return undefined;
-  }
-}
 
 function hashInputs(): SessionInput[] | undefined {
   const m = /(?:^#|&)s=([A-Za-z0-9_-]*)/.exec(window.location.hash);

@@ -56,10 +56,16 @@ export class SessionService {
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
   }
 
+  /** The cached state of a session at its stored version, if any. */
+  private fresh(rec: SessionMeta): Cached | undefined {
+    const hit = this.cache.get(rec.id);
+    return hit && hit.version === rec.version ? hit : undefined;
+  }
+
   /** Replay a stored session (or take its cached state). */
   private stateOf(rec: SessionRecord): Cached {
-    const hit = this.cache.get(rec.id);
-    if (hit && hit.version === rec.version) return hit;
+    const hit = this.fresh(rec);
+    if (hit) return hit;
     const inputs = effectiveInputs(rec.events);
     const state = replay(this.data, rec.runbook, inputs);
     if (isInputError(state)) {
@@ -194,13 +200,17 @@ export class SessionService {
    */
   async answer(id: string, body: AnswerBody): Promise<SessionView> {
     const rec = await this.load(id);
-    const c = this.stateOf(rec);
     if (body.version !== rec.version) {
-      throw this.conflict(rec, c, `the session is at version ${rec.version}, not ${body.version}: someone else answered first; here is the current state`);
+      throw this.conflict(rec, this.stateOf(rec), `the session is at version ${rec.version}, not ${body.version}: someone else answered first; here is the current state`);
     }
-    const rb = this.data.runbooks.get(c.state.runbook);
-    if (!rb?.nodes[body.node]) {
-      throw new ApiError('unknown-node', `"${body.node}" is not a node of runbook "${c.state.runbook}"; answer current.node ("${c.state.current.node}")`, { field: 'body.node' });
+    // The happy path replays once (inside appendInput): the inputs come from the log, and the
+    // current runbook from the cached state or the progress stored with the last write.
+    const hit = this.fresh(rec);
+    const inputs = hit?.inputs ?? effectiveInputs(rec.events);
+    const runbookNow = hit?.state.runbook ?? rec.progress.runbook;
+    if (!this.data.runbooks.get(runbookNow)?.nodes[body.node]) {
+      const node = hit?.state.current.node ?? rec.progress.node;
+      throw new ApiError('unknown-node', `"${body.node}" is not a node of runbook "${runbookNow}"; answer current.node ("${node}")`, { field: 'body.node' });
     }
     const at = new Date().toISOString();
     const input: SessionInput =
@@ -209,15 +219,15 @@ export class SessionService {
         : body.skip
           ? { kind: 'skip', node: body.node, at }
           : { kind: 'choice', node: body.node, choice: body.choice!, at };
-    const next = appendInput(this.data, rec.runbook, c.inputs, input);
+    const next = appendInput(this.data, rec.runbook, inputs, input);
     if (isInputError(next)) {
-      if (next.code === 'wrong-node' || next.code === 'finished') throw this.conflict(rec, c, next.message, next.code);
+      if (next.code === 'wrong-node' || next.code === 'finished') throw this.conflict(rec, this.stateOf(rec), next.message, next.code);
       const field = next.code === 'bad-choice' ? (input.kind === 'choice' ? 'body.choice' : input.kind === 'skip' ? 'body.skip' : 'body.output') : 'body.output';
       throw new ApiError(next.code === 'empty-output' ? 'empty-output' : next.code === 'bad-choice' ? 'bad-choice' : 'invalid-request', next.message, { field });
     }
-    const inputs = [...c.inputs, input];
-    const w = await this.store.append(id, rec.version, input, progressOf(next, inputs.length));
-    return this.afterWrite(id, w, inputs, next, rec);
+    const after = [...inputs, input];
+    const w = await this.store.append(id, rec.version, input, progressOf(next, after.length));
+    return this.afterWrite(id, w, after, next, rec);
   }
 
   /**
@@ -228,12 +238,12 @@ export class SessionService {
    */
   async back(id: string, version: number): Promise<SessionView> {
     const rec = await this.load(id);
-    const c = this.stateOf(rec);
     if (version !== rec.version) {
-      throw this.conflict(rec, c, `the session is at version ${rec.version}, not ${version}: it changed since you looked; here is the current state`);
+      throw this.conflict(rec, this.stateOf(rec), `the session is at version ${rec.version}, not ${version}: it changed since you looked; here is the current state`);
     }
-    if (c.inputs.length === 0) throw new ApiError('nothing-to-undo', 'the session has no answer to undo', { field: 'body.version' });
-    const inputs = c.inputs.slice(0, -1);
+    const current = this.fresh(rec)?.inputs ?? effectiveInputs(rec.events);
+    if (current.length === 0) throw new ApiError('nothing-to-undo', 'the session has no answer to undo', { field: 'body.version' });
+    const inputs = current.slice(0, -1);
     const prev = replay(this.data, rec.runbook, inputs);
     if (isInputError(prev)) throw new ApiError('internal', `going back does not replay: ${prev.message}`);
     const w = await this.store.pop(id, rec.version, progressOf(prev, inputs.length));

@@ -25,7 +25,8 @@ export type ProblemCode =
   | 'unreachable-case'
   | 'uncovered-case'
   | 'missing-catalog-case'
-  | 'read-error';
+  | 'read-error'
+  | 'todo-left';
 
 /** One problem, located. */
 export interface Problem {
@@ -48,7 +49,7 @@ export const HINTS: Record<ProblemCode, string> = {
   'yaml-syntax': 'check indentation and quoting; strings with ":" or "#" need quotes',
   'invalid-field': 'see schema/case.schema.json for the expected shape of each field',
   'unknown-field': 'remove the field or fix its spelling; run `runbook new <id>` to see every allowed field',
-  'missing-section': 'add a "## <section>" heading; accepted headings are listed in the README (English or Chinese)',
+  'missing-section': 'add a "## <section>" heading; accepted headings are listed in docs/writing-cases.md (English or Chinese)',
   'empty-section': 'write at least one sentence under the heading',
   'no-evidence-command': 'put each command in a ```sh code block under "## Evidence", followed by what to look for',
   'bad-kernel-range': 'write ranges like "<4.12", ">=3.18 <4.10", "el7 <3.10.0-1062.1.1" or "any"',
@@ -65,6 +66,7 @@ export const HINTS: Record<ProblemCode, string> = {
   'uncovered-case': 'make at least one runbook conclude with this case',
   'missing-catalog-case': 'write content/cases/<id>.md for this catalog id (`runbook new <id>`)',
   'read-error': 'check that the file exists and is readable',
+  'todo-left': 'replace the TODO marker left by `runbook new` / `runbook import` with real content',
 };
 
 /**

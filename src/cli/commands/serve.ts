@@ -6,7 +6,8 @@
  * production), `RUNBOOK_CORS_ORIGINS` (comma-separated browser origins),
  * `RUNBOOK_RATE_LIMIT` (requests per minute per key or IP, default 600; 0
  * disables), `RUNBOOK_LOG_LEVEL` (default info), `RUNBOOK_DB_SYNC` (`normal`
- * or `full`).
+ * or `full`), `RUNBOOK_VALIDATE_RESPONSES` (`log` (default): check every response
+ * against its schema and log mismatches; `strict`: fail them; `off`).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -44,6 +45,11 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
   const sync = (process.env.RUNBOOK_DB_SYNC ?? 'normal').toUpperCase();
   if (sync !== 'NORMAL' && sync !== 'FULL') throw new CliError(`RUNBOOK_DB_SYNC must be "normal" or "full", not "${process.env.RUNBOOK_DB_SYNC}"`);
 
+  const validation = process.env.RUNBOOK_VALIDATE_RESPONSES ?? 'log';
+  if (validation !== 'log' && validation !== 'strict' && validation !== 'off') {
+    throw new CliError(`RUNBOOK_VALIDATE_RESPONSES must be "log", "strict" or "off", not "${validation}"`);
+  }
+
   const project = loadProject();
   let store: SqliteStore;
   try {
@@ -61,6 +67,7 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
     rateLimit: rate === 0 ? false : { max: rate, timeWindowMs: 60_000 },
     logger: { level: process.env.RUNBOOK_LOG_LEVEL ?? 'info' },
     siteDir,
+    responseValidation: validation,
   });
   try {
     await app.listen({ port, host });

@@ -51,6 +51,11 @@ export function normalizeEntry(source: string, path: string): NormalizeResult {
     problems.push(problem('read-error', path, 1, 1, `could not read the markdown: ${(e as Error).message}`));
     return { problems };
   }
+  // TODO markers left by the scaffolding tools: a warning each (the file still loads).
+  text.split('\n').forEach((l, i) => {
+    const col = l.search(/\bTODO\b/);
+    if (col >= 0) problems.push(problem('todo-left', path, i + 1, col + 1, 'a TODO marker is left in the file', { severity: 'warning' }));
+  });
   const first = tree.children[0];
   if (!first || first.type !== 'yaml') {
     problems.push(problem('missing-front-matter', path, 1, 1, 'no YAML front matter at the top of the file'));
