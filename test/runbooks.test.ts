@@ -76,7 +76,21 @@ interface Run {
  * (An asynchronous child process: a spawnSync per session blocks the vitest
  * worker long enough for its RPC to time out over a hundred sessions.)
  */
-function session(runbook: string, answers: Answer[]): Promise<Run> {
+async function session(runbook: string, answers: Answer[]): Promise<Run> {
+  // Another engineer's `tsc` rewriting lib/ in the shared checkout can leave a
+  // half-written module for a moment ("does not provide an export named ...");
+  // retry that, and only that, after a pause.
+  for (let attempt = 0; ; attempt++) {
+    const r = await sessionOnce(runbook, answers);
+    if (attempt < 3 && /unexpected error: (The requested module|Cannot find module)/.test(r.stderr)) {
+      await new Promise((res) => setTimeout(res, 3000));
+      continue;
+    }
+    return r;
+  }
+}
+
+function sessionOnce(runbook: string, answers: Answer[]): Promise<Run> {
   const input = answers.map((a) => JSON.stringify(a)).join('\n') + '\n';
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'start', '--runbook', runbook, '--json', '--no-save'], {

@@ -4,3 +4,4 @@
  */
 export { replay, appendInput, isInputError } from '../../src/core/engine/session.js';
 export { evidenceTrail, trailMarkdown } from '../../src/core/engine/summary.js';
+export { conditionFacts } from '../../src/core/schema/condition.js';

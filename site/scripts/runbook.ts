@@ -13,7 +13,7 @@ import type { EngineData, SessionInput, SessionState, TranscriptStep } from '../
 import type { Candidate } from '../../src/core/engine/candidates.js';
 import type { CheckCommand } from '../../src/core/schema/runbook.js';
 import { toEngineData, type PageEngineJson } from '../lib/engine-data.js';
-import { h, inlineCode } from './dom.js';
+import { append, h, inlineCode } from './dom.js';
 import { copyText } from './copy.js';
 import { decodeInputs, encodeInputs } from './session-url.js';
 
@@ -42,6 +42,7 @@ class RunbookApp {
   private draft = '';
   private draftCommand = '';
   private timer: number | undefined;
+  private relevant: Set<string> | undefined;
 
   constructor(
     private root: HTMLElement,
@@ -116,6 +117,18 @@ class RunbookApp {
     this.render();
   }
 
+  /** Facts some branch or signal reads: shown first in "What was read". */
+  private relevantFacts(): Set<string> {
+    if (this.relevant) return this.relevant;
+    const names = new Set<string>();
+    for (const rb of this.data.runbooks.values()) {
+      for (const n of Object.values(rb.nodes)) if (n.type === 'check') for (const b of n.branches) this.engine!.conditionFacts(b.when).forEach((f) => names.add(f));
+    }
+    for (const c of this.data.cases.values()) for (const s of c.signals) this.engine!.conditionFacts(s.when).forEach((f) => names.add(f));
+    this.relevant = names;
+    return names;
+  }
+
   private caseTitle(id: string): string {
     return this.data.cases.get(id)?.title ?? id;
   }
@@ -129,11 +142,12 @@ class RunbookApp {
     const st = this.state();
     const draftEl = this.app.querySelector<HTMLTextAreaElement>('textarea');
     if (draftEl) this.draft = draftEl.value;
-    this.app.replaceChildren(
+    this.app.replaceChildren();
+    append(this.app, [
       this.toolbar(st),
       this.notice ? h('p.rb-notice', { role: 'status' }, this.notice) : null,
       h('div.rb-grid', null, h('div.rb-main', null, this.current(st), this.lastReading(st), this.history(st)), h('aside.rb-side', { 'aria-label': 'Candidate causes' }, this.candidates(st), this.factsPanel(st))),
-    );
+    ]);
     this.highlight(st);
   }
 
@@ -260,13 +274,16 @@ class RunbookApp {
       last.kind === 'choice' ? h('p', null, 'You answered ', h('q', null, last.answer ?? ''), ' to ', h('q', null, last.prompt), '.') : null,
       last.kind === 'skip' ? h('p', null, 'Skipped ', h('q', null, last.prompt), '.') : null,
       readings.map((r) => {
-        const facts = Object.entries(r.facts);
+        const rel = this.relevantFacts();
+        const delta = st.deltas;
+        const score = (k: string) => (delta[k] && delta[k].delta !== 0 ? 0 : rel.has(k) ? 1 : 2);
+        const facts = Object.entries(r.facts).sort((a, b) => score(a[0]) - score(b[0]));
         const shown = facts.slice(0, 14);
         return h('div.rb-reading', null,
           h('p.rb-reading__head', null,
             r.parser ? ['Read as ', h('code', null, r.command ?? r.parser), ` (parser ${r.parser}): `, `${facts.length} fact${facts.length === 1 ? '' : 's'}.`] : 'This output could not be read.'),
           facts.length
-            ? h('table.rb-facts', null, h('tbody', null, shown.map(([k, v]) => h('tr', null, h('th', { scope: 'row' }, h('code', null, k)), h('td', null, formatValue(v))))))
+            ? h('table.rb-facts', null, h('tbody', null, shown.map(([k, v]) => h('tr', { class: rel.has(k) ? 'is-relevant' : undefined }, h('th', { scope: 'row' }, h('code', null, k)), h('td', null, formatValue(v), delta[k] && delta[k].delta !== 0 ? h('span.rb-delta', null, ` ${delta[k].delta > 0 ? '+' : ''}${formatValue(delta[k].delta)}`) : null)))))
             : null,
           facts.length > shown.length ? h('details.rb-more', null, h('summary', null, `All ${facts.length} facts`), h('table.rb-facts', null, h('tbody', null, facts.slice(shown.length).map(([k, v]) => h('tr', null, h('th', { scope: 'row' }, h('code', null, k)), h('td', null, formatValue(v))))))) : null,
           r.warnings.length ? h('ul.rb-warnings', null, r.warnings.map((w) => h('li', null, ...inlineCode(w)))) : null,

@@ -193,7 +193,10 @@ class NrSearch extends HTMLElement {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       if (!n) return;
       e.preventDefault();
-      if (this.panel.hidden) this.open();
+      if (this.panel.hidden) {
+        this.open();
+        return;
+      }
       const next = e.key === 'ArrowDown' ? (this.active + 1) % n : (this.active - 1 + n) % n;
       this.setActive(next);
     } else if (e.key === 'Enter') {

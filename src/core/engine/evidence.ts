@@ -3,7 +3,7 @@
  * sessions and one-shot diagnosis learn anything from command output.
  */
 import type { Deltas, Facts, FactValue } from '../facts/types.js';
-import { factCatalog, getParser, parseOutput, parsersForCommand, splitPaste } from '../parsers/index.js';
+import { cleanPaste, DETECT_THRESHOLD, factCatalog, getParser, parseOutput, parsersForCommand, splitPaste } from '../parsers/index.js';
 
 /** One pasted output. */
 export interface EvidenceInput {
@@ -40,8 +40,24 @@ export function excerpt(text: string, maxLines = 12): string {
 }
 
 function readOne(output: string, command: string | undefined, hints: string[], takenAt?: string): EvidenceRead {
-  // An explicit command decides; otherwise detection, and only when it reads nothing, the recommended commands in turn.
-  let best = parseOutput(output, command ? { command } : {});
+  // An explicit command decides (or a prompt line in the paste). Otherwise the recommended commands'
+  // parsers are asked first (cheap and the likeliest), then general detection, then the
+  // recommended commands in turn (one-number counts cannot be detected).
+  let best: ReturnType<typeof parseOutput> | undefined;
+  if (!command && hints.length && !cleanPaste(output).command) {
+    const text = cleanPaste(output).text;
+    for (const h of hints) {
+      const p = parsersForCommand(h)[0];
+      if (p && p.detect(text) >= DETECT_THRESHOLD) {
+        const a = parseOutput(output, { command: h });
+        if (Object.keys(a.facts).length > 0) {
+          best = a;
+          break;
+        }
+      }
+    }
+  }
+  best ??= parseOutput(output, command ? { command } : {});
   if (!command && Object.keys(best.facts).length === 0) {
     for (const h of hints) {
       const a = parseOutput(output, { command: h });
@@ -74,6 +90,32 @@ function readOne(output: string, command: string | undefined, hints: string[], t
  * @returns one reading per command found in the paste
  */
 export function readEvidence(input: EvidenceInput, hints: string[] = []): EvidenceRead[] {
+  const key = `${input.command ?? ''}\u0000${hints.join('\u0001')}\u0000${input.takenAt ?? ''}\u0000${input.output}`;
+  const hit = memo.get(key);
+  if (hit) {
+    memo.delete(key);
+    memo.set(key, hit);
+    return hit;
+  }
+  const reads = readUncached(input, hints);
+  memo.set(key, reads);
+  memoChars += key.length;
+  for (const [k] of memo) {
+    if (memoChars <= MEMO_MAX_CHARS && memo.size <= MEMO_MAX_ENTRIES) break;
+    memo.delete(k);
+    memoChars -= k.length;
+  }
+  return reads;
+}
+
+// Sessions replay their inputs on every step; reading a paste is pure, so readings are kept
+// (least recently used first out, bounded by entries and by total characters).
+const MEMO_MAX_ENTRIES = 2000;
+const MEMO_MAX_CHARS = 64 * 1024 * 1024;
+const memo = new Map<string, EvidenceRead[]>();
+let memoChars = 0;
+
+function readUncached(input: EvidenceInput, hints: string[]): EvidenceRead[] {
   if (!input.command) {
     const parts = splitPaste(input.output);
     if (parts.length > 1) return parts.map((p) => readOne(p.text, p.command ?? undefined, hints, input.takenAt));

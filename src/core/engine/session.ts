@@ -100,6 +100,15 @@ interface Work {
   candidates: Candidate[];
   transcript: TranscriptStep[];
   startRunbook: string;
+  /** Bumped whenever readings or answer facts change; keys the cached combination. */
+  rev: number;
+  combined?: { rev: number; value: ReturnType<typeof combineReadings> };
+}
+
+/** Facts and deltas of everything read so far (computed once per change). */
+function combined(w: Work): ReturnType<typeof combineReadings> {
+  if (!w.combined || w.combined.rev !== w.rev) w.combined = { rev: w.rev, value: combineReadings(w.readings, w.answerFacts) };
+  return w.combined.value;
 }
 
 function push(map: Map<string, string[]>, id: string, reason: string): void {
@@ -109,7 +118,7 @@ function push(map: Map<string, string[]>, id: string, reason: string): void {
 }
 
 function computeCandidates(w: Work): Candidate[] {
-  const { facts, deltas, parsersRun } = combineReadings(w.readings, w.answerFacts);
+  const { facts, deltas, parsersRun } = combined(w);
   const cases = w.candidateIds.map((id) => w.data.cases.get(id)).filter((e): e is Entry => Boolean(e));
   return rankCandidates(cases, { facts, deltas, absentMeansFalse: (f) => absenceIsMeaningful(f, parsersRun) }, w.extra);
 }
@@ -181,7 +190,7 @@ function currentStep(w: Work): CurrentStep {
   const base = { runbook: w.runbook.id, node: w.nodeId };
   if (n.type === 'ask') return { type: 'ask', ...base, question: n.question, ...(n.why ? { why: n.why } : {}), choices: n.choices.map((c, i) => ({ index: i + 1, label: c.label })) };
   if (n.type === 'check') {
-    const { facts, deltas } = combineReadings(w.readings, w.answerFacts);
+    const { facts, deltas } = combined(w);
     const ordered = orderCommands(n.commands, w.candidates, w.data.cases, facts, deltas);
     const twice = n.commands.find((c) => c.twiceSeconds && w.nodeReadings.some((r) => r.parser && r.parser === parserOfCommand(r, c)));
     const step: CurrentStep = { type: 'check', ...base, title: n.title, why: n.why, commands: ordered, snapshots: w.nodeReadings.length };
@@ -199,7 +208,7 @@ function parserOfCommand(r: EvidenceRead, c: CheckCommand): string | null {
 function advanceCheck(w: Work, at?: string, outcomePrefix = ''): string {
   const n = node(w);
   if (n.type !== 'check') return '';
-  const { facts, deltas, parsersRun } = combineReadings(w.readings, w.answerFacts);
+  const { facts, deltas, parsersRun } = combined(w);
   const ctx = { facts, deltas, absentMeansFalse: (f: string) => absenceIsMeaningful(f, parsersRun) };
   const readable = w.nodeReadings.some((r) => Object.keys(r.facts).length > 0);
   let next: string;
@@ -235,7 +244,7 @@ export function startSession(data: EngineData, runbookId: string): SessionState 
 }
 
 function snapshot(w: Work, version: number): SessionState {
-  const { facts, deltas } = combineReadings(w.readings, w.answerFacts);
+  const { facts, deltas } = combined(w);
   const current = currentStep(w);
   return {
     startRunbook: w.startRunbook,
@@ -277,7 +286,10 @@ function apply(w: Work, input: SessionInput): InputError | undefined {
     const said = choice.label.length > 60 ? `${choice.label.slice(0, 57).replace(/\s+\S*$/, '')}...` : choice.label;
     for (const id of choice.supports) push(w.extra.supports, id, `your answer "${said}" fits this case`);
     for (const id of choice.rulesOut) push(w.extra.rulesOut, id, `your answer "${said}" excludes this case`);
-    if (choice.sets) Object.assign(w.answerFacts, choice.sets);
+    if (choice.sets) {
+      Object.assign(w.answerFacts, choice.sets);
+      w.rev++;
+    }
     w.candidates = computeCandidates(w);
     w.transcript.push({ runbook: w.runbook.id, node: w.nodeId, kind: 'choice', prompt: n.question, answer: choice.label, moved: moves(before, w.candidates), ...(input.at ? { at: input.at } : {}) });
     w.nodeId = choice.next;
@@ -292,6 +304,7 @@ function apply(w: Work, input: SessionInput): InputError | undefined {
     const reads = readEvidence({ output: input.output, ...(input.command ? { command: input.command } : {}), ...((input.takenAt ?? input.at) ? { takenAt: input.takenAt ?? input.at } : {}) }, hints);
     w.readings.push(...reads);
     w.nodeReadings.push(...reads);
+    w.rev++;
     w.candidates = computeCandidates(w);
     const wantsAgain = n.commands.some((c) => c.twiceSeconds && reads.some((r) => r.parser === c.parser)) && w.nodeReadings.length === 1;
     const step: TranscriptStep = {
@@ -310,7 +323,6 @@ function apply(w: Work, input: SessionInput): InputError | undefined {
       return undefined;
     }
     step.outcome = advanceCheck(w, input.at);
-    w.candidates = computeCandidates(w);
     settle(w, input.at);
     return undefined;
   }
@@ -344,6 +356,7 @@ export function replay(data: EngineData, runbookId: string, inputs: SessionInput
     candidates: [],
     transcript: [],
     startRunbook: runbook.id,
+    rev: 0,
   };
   w.candidates = computeCandidates(w);
   settle(w);

@@ -144,6 +144,7 @@ export const netstatS = defineParser({
     let known = 0;
     let headers = 0;
     let other = 0;
+    let kv = 0;
     for (const l of ls) {
       const t = l.trim();
       if (/^(Ip|Icmp|IcmpMsg|Tcp|Udp|UdpLite|TcpExt|IpExt|MPTcpExt|Sctp|Ip6|Icmp6|Udp6):$/.test(t)) headers++;
@@ -152,13 +153,15 @@ export const netstatS = defineParser({
         const emb = lead ? undefined : EMBEDDED_NUM_RE.exec(t);
         const s = lead ? normalizeSentence(`# ${lead[2]}`) : emb ? normalizeSentence(`${emb[1]} # ${emb[3]}`) : undefined;
         if (s && lookupSentence(s, undefined)) known++;
-        else if (!KEY_VALUE_RE.test(t)) other++;
+        else if (KEY_VALUE_RE.test(t)) kv++;
+        else other++;
       }
     }
     if (known === 0 && headers === 0) return 0;
     const score = (known * 2 + headers * 2) / (ls.length * 2);
     if (headers >= 2 && known >= 2) return Math.min(1, 0.7 + score);
     if (known >= 1 && other === 0) return Math.min(0.95, 0.6 + score / 2);
+    if (headers >= 1 && known + kv >= 1) return Math.min(0.9, 0.6 + (0.3 * (known + kv + headers)) / ls.length);
     return Math.min(0.6, score);
   },
   parse(text) {

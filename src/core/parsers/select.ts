@@ -24,8 +24,9 @@ interface Entry {
   words: string[];
 }
 
+/** `*` matches one path segment, or everything when it ends the pattern (`/proc/sys/*`). */
 function globToRegExp(path: string): RegExp {
-  const esc = path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/\\s]+');
+  const esc = path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*$/, '\u0000').replace(/\*/g, '[^/\\s]+').replace('\u0000', '\\S+');
   return new RegExp(`^${esc}$`);
 }
 

@@ -33,6 +33,20 @@ const PROC_RE = /^\/proc\/sys\/([^:\s]+):(.*)$/;
 const MISSING_RE = /cannot stat \/proc\/sys\/(\S+?):/;
 const UNKNOWN_KEY_RE = /unknown key '([^']+)'/;
 
+/**
+ * Does a line look like a bare sysctl value (`1`, `4096 87380 6291456`, `cubic reno`), as
+ * `sysctl -n` or `cat /proc/sys/...` print? Prose does not.
+ * @param l one line
+ * @returns whether it can be a value
+ */
+function valueLike(l: string): boolean {
+  if (l.includes('=')) return false;
+  const f = fields(l);
+  if (f.length === 0) return false;
+  if (f.every((x) => /^-?\d+$/.test(x))) return true;
+  return f.length <= 3 && f.every((x) => x.length <= 40 && /^[\w.:/-]+$/.test(x));
+}
+
 function value(v: string): FactValue {
   const t = v.trim().replace(/\s+/g, ' ');
   return /^-?\d+$/.test(t) && t.length < 16 ? Number(t) : t;
@@ -158,7 +172,7 @@ export const sysctl = defineParser({
         if (!(k in facts) || facts[k] === '') facts[k] = value(m[2]);
         continue;
       }
-      if (fields(l).length > 0 && !l.includes('=')) bare.push(l);
+      if (valueLike(l)) bare.push(l);
       else unread++;
     }
     const warnings: string[] = [];
