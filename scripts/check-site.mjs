@@ -106,7 +106,12 @@ export async function checkSite({ dist, base = '/', root = resolve(process.env.R
       links++;
       const [pathPart, frag] = raw.split('#');
       const noQuery = pathPart.split('?')[0];
-      let abs = noQuery === '' ? pagePath : noQuery.startsWith('/') ? noQuery : posix.join(here, noQuery);
+      if (noQuery === '') {
+        // Same page: only the fragment needs checking.
+        if (frag && frag !== '_top' && !idsOf(file).has(decodeURIComponent(frag))) problems.push(`${pagePath}: link ${raw} names #${frag}, which is not on the page`);
+        continue;
+      }
+      const abs = noQuery.startsWith('/') ? noQuery : posix.join(b.slice(0, -1) + here, noQuery);
       let decoded;
       try {
         decoded = decodeURIComponent(abs);
@@ -119,7 +124,7 @@ export async function checkSite({ dist, base = '/', root = resolve(process.env.R
         continue;
       }
       const inDist = decoded.slice(b.length - 1);
-      const t = noQuery === '' ? file : target(inDist);
+      const t = target(inDist);
       if (!t) {
         problems.push(`${pagePath}: broken link ${raw}`);
         continue;

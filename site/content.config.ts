@@ -73,8 +73,11 @@ function reportProblems(ctx: LoaderContext): void {
   ctx.logger.info(`${project.counts.cases} cases, ${project.counts.notes} notes, ${project.counts.runbooks} runbooks from ${project.root}${errors.length ? ` (${errors.length} errors: those files are left out; run \`runbook check\`)` : ''}`);
 }
 
+let watching = false;
+
 function watch(ctx: LoaderContext): void {
-  if (!ctx.watcher) return;
+  if (!ctx.watcher || watching) return;
+  watching = true;
   for (const d of contentDirs()) ctx.watcher.add(d);
   ctx.watcher.on('change', (p) => {
     if (contentDirs().some((d) => p.startsWith(d))) {

@@ -255,6 +255,7 @@ describe.skipIf(!HAS_CHROMIUM)('static site in Chromium (built dist/)', () => {
     expect(await page.locator('.nr-evidence__look').count()).toBeGreaterThan(0);
     await expect(page.locator('.nr-applies').textContent()).resolves.toMatch(/Any kernel/);
     for (const id of ['symptoms', 'evidence', 'root-cause', 'fix', 'applies-to']) expect(await page.locator(`#${id}`).count(), id).toBe(1);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, 'site-case.png'), fullPage: true });
     await context.close();
     // Light theme and a kernel-restricted case.
@@ -317,8 +318,10 @@ describe.skipIf(!HAS_CHROMIUM)('static site in Chromium (built dist/)', () => {
     expect(statuses).toEqual(Object.fromEntries(state.candidates.map((c) => [c.id, c.status])));
     expect(statuses['accept-queue-overflow']).toMatch(/confirmed|likely/);
     await page.locator('.rb-tree .rb-node.is-current').waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, 'site-runbook.png'), fullPage: true });
-    await page.locator('.rb-run').screenshot({ path: join(ARTIFACTS, 'site-runbook-session.png') });
+    await page.evaluate(() => document.querySelector('.rb-run')!.scrollIntoView());
+    await page.screenshot({ path: join(ARTIFACTS, 'site-runbook-session.png') });
     // The link reproduces the session.
     const again = await open(`/runbooks/syn-no-response/${hash}`);
     await again.page.waitForSelector('[data-rb-conclusion]');

@@ -38,7 +38,7 @@ function release(text: string): string {
 function setupFilter(root: HTMLElement): void {
   const input = root.querySelector('input')!;
   const status = root.querySelector('[data-kernel-status]')!;
-  const rows = [...document.querySelectorAll<HTMLElement>('[data-kernel-range]')];
+  const rows = Array.from(document.querySelectorAll<HTMLElement>('[data-kernel-range]'));
   const empty = document.querySelector<HTMLElement>('[data-kernel-empty]');
   const apply = (raw: string, fromUser: boolean) => {
     const v = release(raw);

@@ -58,6 +58,7 @@ class RunbookApp {
     });
     const initial = hashInputs();
     if (initial) void this.start(initial, true);
+    else if (window.location.hash === '#run') void this.start([], true);
   }
 
   private async start(inputs: SessionInput[], fromLink = false): Promise<void> {
@@ -358,12 +359,21 @@ class RunbookApp {
       const next = path[i + 1] ?? (st.runbook === this.runbookId ? st.current.node : undefined);
       if (next) tree.querySelectorAll(`[data-from="${CSS.escape(path[i])}"][data-to="${CSS.escape(next)}"]`).forEach((e) => e.classList.add('is-visited'));
     }
-    if (st.runbook === this.runbookId) tree.querySelector(`.rb-node[data-node="${CSS.escape(st.current.node)}"]`)?.classList.add('is-current');
+    const cur = st.runbook === this.runbookId ? tree.querySelector(`.rb-node[data-node="${CSS.escape(st.current.node)}"]`) : null;
+    cur?.classList.add('is-current');
+    // Bring the current step into the tree's view, sideways only (the page does not move).
+    const box = tree.closest('.rb-scroll');
+    if (cur && box) {
+      const r = cur.getBoundingClientRect();
+      const c = box.getBoundingClientRect();
+      box.scrollLeft += r.left + r.width / 2 - (c.left + c.width / 2);
+      box.scrollTop += r.top + r.height / 2 - (c.top + c.height / 2);
+    }
   }
 }
 
-for (const root of document.querySelectorAll<HTMLElement>('[data-rb-runbook]')) {
+document.querySelectorAll<HTMLElement>('[data-rb-runbook]').forEach((root) => {
   const script = root.querySelector('script[type="application/json"]');
-  if (!script?.textContent) continue;
+  if (!script?.textContent) return;
   new RunbookApp(root, root.dataset.rbRunbook!, JSON.parse(script.textContent) as PageEngineJson);
-}
+});

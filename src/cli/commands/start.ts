@@ -114,7 +114,8 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
       session.finished = state.finished;
       if (save) saveSession(session);
     };
-    const show = (last?: SessionState['transcript'][number]) => {
+    const show = (fresh: SessionState['transcript'] = []) => {
+      const last = [...fresh].reverse().find((t) => t.kind !== 'route' && t.kind !== 'conclude');
       if (opts.json) {
         emit({
           type: 'step',
@@ -124,16 +125,18 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
           current: state.current,
           candidates: state.candidates.map(({ id, status, score, why }) => ({ id, status, score, why })),
           ...(last ? { last } : {}),
+          ...(fresh.some((t) => t.kind === 'route') ? { routed: fresh.filter((t) => t.kind === 'route') } : {}),
         });
         return;
       }
-      if (last) {
-        if (last.readings) io.stdout(renderReadings(last, relevantFacts(state, data.cases), state, io));
-        else if (last.outcome && last.kind !== 'conclude') io.stdout(`  ${c.cyan('→')} ${last.outcome}\n`);
-        io.stdout(renderMoves(last, io));
+      for (const t of fresh) {
+        if (t.kind === 'conclude') continue;
+        if (t.readings) io.stdout(renderReadings(t, relevantFacts(state, data.cases), state, io));
+        else if (t.outcome) io.stdout(`  ${c.cyan('→')} ${t.outcome}\n`);
+        io.stdout(renderMoves(t, io));
       }
       if (state.current.type === 'conclude') return;
-      if (last) io.stdout(renderCandidates(state.candidates, io));
+      if (fresh.length) io.stdout(renderCandidates(state.candidates, io));
       const cur = state.current;
       const done = new Set(state.transcript.filter((t) => t.kind !== 'route' && t.kind !== 'conclude' && !(t.node === cur.node && t.runbook === cur.runbook)).map((t) => `${t.runbook}/${t.node}`));
       io.stdout(renderStep(cur, done.size + 1, io));
@@ -233,9 +236,10 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
         continue;
       }
       session.inputs.push(input);
+      const seen = state.transcript.length;
       state = next;
       persist();
-      show(state.transcript[state.transcript.length - 1]?.kind === 'conclude' ? state.transcript[state.transcript.length - 2] : state.transcript[state.transcript.length - 1]);
+      show(state.transcript.slice(seen));
       if (state.finished) return finish();
     }
 

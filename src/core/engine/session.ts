@@ -224,7 +224,7 @@ function advanceCheck(w: Work, at?: string, outcomePrefix = ''): string {
       outcome = `${b.says}${cite ? ` (${cite})` : ''}`;
     } else {
       next = n.default;
-      outcome = 'Read; nothing here changes the path, going on.';
+      outcome = n.otherwise ?? 'Read; nothing here changes the path, going on.';
     }
   }
   void at;

@@ -82,6 +82,8 @@ export const CheckNode = z
     branches: z.array(Branch).default([]),
     /** Where to go when the output was read but no branch holds. */
     default: NodeId,
+    /** What to tell the user when no branch holds (default: a neutral "nothing here changes the path"). */
+    otherwise: z.string().min(3).optional(),
     /** Where to go when the output could not be read (or the user skips); default: `default`. */
     fallback: NodeId.optional(),
   })
