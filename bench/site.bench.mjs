@@ -148,6 +148,26 @@ export function pageJs(dist, page) {
 }
 
 /**
+ * Lazily loaded chunks and everything they import statically, minus what the page already has.
+ * @param {string} dist
+ * @param {{ files: string[], lazy: string[] }} page from {@link pageJs}
+ * @returns {string[]} absolute paths
+ */
+function lazyClosure(dist, page) {
+  const have = new Set(page.files.map((f) => join(dist, f)));
+  const out = new Set();
+  const visit = (file) => {
+    if (have.has(file) || out.has(file) || !existsSync(file)) return;
+    out.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w$*{}\s,]+from\s*)?["'](\.{1,2}\/[^"']+)["']/g)) visit(resolve(dirname(file), m[1]));
+    for (const m of text.matchAll(/import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g)) visit(resolve(dirname(file), m[1]));
+  };
+  for (const f of page.lazy) visit(join(dist, f));
+  return [...out];
+}
+
+/**
  * Raw and gzip size of files.
  * @param {string[]} files
  * @returns {{ raw: number, gzip: number }}
@@ -178,14 +198,14 @@ export async function run() {
     const casePage = caseDir.includes('tcp-tw-recycle-nat-paws') ? 'tcp-tw-recycle-nat-paws' : caseDir[0];
     const cjs = pageJs(realOut, join('cases', casePage, 'index.html'));
     rows.push([`JS on a case page before search (${casePage})`, `${kb(cjs.raw)} raw`, `${kb(cjs.gzip)} gzip ${cjs.gzip < TARGET_GZIP ? '(< 100 KB target: ok)' : '(OVER the 100 KB target)'}`]);
-    const search = sizes(cjs.lazy.map((f) => join(realOut, f)));
+    const search = sizes(lazyClosure(realOut, cjs));
     rows.push(['JS loaded on first search focus', `${kb(search.raw)} raw`, `${kb(search.gzip)} gzip`]);
     const idx = sizes([join(realOut, 'search-index.json')]);
     rows.push(['search index (search-index.json)', `${kb(idx.raw)} raw`, `${kb(idx.gzip)} gzip`]);
     const home = pageJs(realOut, 'index.html');
     rows.push(['JS on the home page', `${kb(home.raw)} raw`, `${kb(home.gzip)} gzip`]);
     const rjs = pageJs(realOut, join('runbooks', 'syn-no-response', 'index.html'));
-    const rlazy = sizes(rjs.lazy.map((f) => join(realOut, f)));
+    const rlazy = sizes(lazyClosure(realOut, rjs));
     rows.push(['JS on a runbook page before Start', `${kb(rjs.raw)} raw`, `${kb(rjs.gzip)} gzip`]);
     rows.push(['JS loaded by Start or search (engine, lazy)', `${kb(rlazy.raw)} raw`, `${kb(rlazy.gzip)} gzip`]);
     const html = sizes([join(realOut, 'cases', casePage, 'index.html')]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../src/core/engine/conditions.js';
+import { evaluate, formatNumber } from '../src/core/engine/conditions.js';
 import { rankCandidates } from '../src/core/engine/candidates.js';
 import { combineReadings, readEvidence } from '../src/core/engine/evidence.js';
 import { appendInput, isInputError, replay, type EngineData, type SessionInput } from '../src/core/engine/session.js';
@@ -88,6 +88,14 @@ describe('conditions', () => {
     expect(evaluate({ fact: 'b', op: '==', value: true }, ctx)).toBe(true);
     expect(evaluate({ fact: 'a', op: 'increased' }, ctx)).toBe(true);
     expect(evaluate({ fact: 's', op: 'increased' }, ctx)).toBe('unknown');
+  });
+});
+
+describe('formatNumber', () => {
+  it('groups thousands and keeps three decimals at most', () => {
+    expect([0, 999, 1000, 960467, -1234567, 3.5432, 1.9999, 12.5, 0.0004].map(formatNumber)).toEqual([
+      '0', '999', '1,000', '960,467', '-1,234,567', '3.543', '2', '12.5', '0',
+    ]);
   });
 });
 

@@ -369,6 +369,21 @@ describe.skipIf(!HAS_CHROMIUM)('static site in Chromium (built dist/)', () => {
     await context.close();
   });
 
+  it('fits narrow screens: no sideways scrolling on a phone-sized viewport', async () => {
+    for (const path of ['/', '/cases/accept-queue-overflow/', '/cases/', '/runbooks/syn-no-response/', '/writing-cases/']) {
+      const { page, context } = await open(path, { width: 390, height: 844 });
+      if (path.startsWith('/runbooks/')) {
+        await page.click('[data-rb-start]');
+        await page.click('.rb-choice[data-choice="2"]');
+        await page.waitForSelector('.rb-step--check');
+      }
+      const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(over, `${path} is ${over}px wider than the screen`).toBeLessThanOrEqual(0);
+      if (path.startsWith('/runbooks/')) await page.screenshot({ path: join(ARTIFACTS, 'site-runbook-mobile.png') });
+      await context.close();
+    }
+  });
+
   it('raised no script errors on any page it opened', () => {
     expect(errors).toEqual([]);
   });

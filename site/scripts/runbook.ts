@@ -242,6 +242,7 @@ class RunbookApp {
     return h('section.rb-step.rb-step--conclude', { tabindex: '-1', 'aria-live': 'polite', 'data-node': cur.node, 'data-rb-conclusion': true },
       h('p.rb-step__kind', null, `Conclusion · ${cur.confidence} confidence`),
       cur.cases.length === 0 ? h('h3.rb-step__title', null, 'None of the causes this runbook knows fits') : null,
+      cur.message ? h('p.rb-step__lead', null, ...inlineCode(cur.message)) : null,
       cur.cases.map((id) => {
         const c = byId.get(id);
         return h('div.rb-verdict', null,
@@ -251,7 +252,6 @@ class RunbookApp {
           h('p', null, h('a.rb-btn.rb-btn--primary', { href: this.caseHref(id) }, 'Open the case: fix and risks →')),
         );
       }),
-      cur.message ? h('p.rb-step__why', null, ...inlineCode(cur.message)) : null,
     );
   }
 
@@ -313,7 +313,7 @@ class RunbookApp {
       h('li', { class: `rb-cand rb-cand--${c.status}${moved.has(c.id) ? ' is-moved' : ''}`, 'data-candidate': c.id, 'data-status': c.status },
         h('div.rb-cand__head', null, h('span', { class: `rb-status rb-status--${c.status}` }, STATUS_LABEL[c.status]), h('a.rb-cand__title', { href: this.caseHref(c.id) }, c.title)),
         h('span.rb-meter', { 'aria-hidden': 'true' }, h('span', { style: `width:${Math.round(Math.max(0.04, Math.min(1, c.score)) * 100)}%` })),
-        c.why.length ? h('details.rb-cand__why', { open: moved.has(c.id) && c.status !== 'ruled-out' }, h('summary', null, `Why (${c.why.length})`), h('ul', null, c.why.map((w) => h('li', null, ...inlineCode(w))))) : null,
+        c.why.length ? h('details.rb-cand__why', { open: moved.has(c.id) && c.status !== 'ruled-out' && !st.finished }, h('summary', null, `Why (${c.why.length})`), h('ul', null, c.why.map((w) => h('li', null, ...inlineCode(w))))) : null,
       );
     return h('section.rb-cands', null,
       h('h3.rb-h', null, 'Candidate causes'),

@@ -41,6 +41,19 @@ const BASE_RE = /^(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?/;
  * @returns the version, or undefined when the text is not a kernel release
  */
 export function parseKernel(input: string): KernelVersion | undefined {
+  const hit = kernelCache.get(input);
+  if (hit !== undefined || kernelCache.has(input)) return hit;
+  const v = parseKernelUncached(input);
+  if (kernelCache.size > 5000) kernelCache.clear();
+  kernelCache.set(input, v);
+  return v;
+}
+
+// Parsed versions and ranges are immutable values; engines parse the same few strings very often.
+const kernelCache = new Map<string, KernelVersion | undefined>();
+const rangeCache = new Map<string, KernelRange | KernelParseError>();
+
+function parseKernelUncached(input: string): KernelVersion | undefined {
   const raw = input.trim();
   const m = BASE_RE.exec(raw);
   if (!m) return undefined;
@@ -144,6 +157,15 @@ const STREAM_WORD = /^(el\d+(?:uek)?|al\d+|an\d+|amzn\d+|fc\d+|tl\d+|oe\d+|ky\d+
  * @returns the range, or an error with a readable message
  */
 export function parseKernelRange(source: string): KernelRange | KernelParseError {
+  const hit = rangeCache.get(source);
+  if (hit) return hit;
+  const r = parseKernelRangeUncached(source);
+  if (rangeCache.size > 5000) rangeCache.clear();
+  rangeCache.set(source, r);
+  return r;
+}
+
+function parseKernelRangeUncached(source: string): KernelRange | KernelParseError {
   const text = source.trim();
   if (text === '') return { message: 'empty kernel range' };
   if (/^(any|all|\*)$/i.test(text)) return { source: text, any: true, alternatives: [] };

@@ -6,8 +6,8 @@
  * production), `RUNBOOK_CORS_ORIGINS` (comma-separated browser origins),
  * `RUNBOOK_RATE_LIMIT` (requests per minute per key or IP, default 600; 0
  * disables), `RUNBOOK_LOG_LEVEL` (default info), `RUNBOOK_DB_SYNC` (`normal`
- * or `full`), `RUNBOOK_VALIDATE_RESPONSES` (`log` (default): check every response
- * against its schema and log mismatches; `strict`: fail them; `off`).
+ * or `full`), `RUNBOOK_VALIDATE_RESPONSES` (`off` (default), `log`: check every response
+ * against its schema and log mismatches; `strict`: fail them).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -45,7 +45,7 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
   const sync = (process.env.RUNBOOK_DB_SYNC ?? 'normal').toUpperCase();
   if (sync !== 'NORMAL' && sync !== 'FULL') throw new CliError(`RUNBOOK_DB_SYNC must be "normal" or "full", not "${process.env.RUNBOOK_DB_SYNC}"`);
 
-  const validation = process.env.RUNBOOK_VALIDATE_RESPONSES ?? 'log';
+  const validation = process.env.RUNBOOK_VALIDATE_RESPONSES ?? 'off';
   if (validation !== 'log' && validation !== 'strict' && validation !== 'off') {
     throw new CliError(`RUNBOOK_VALIDATE_RESPONSES must be "log", "strict" or "off", not "${validation}"`);
   }

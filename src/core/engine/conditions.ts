@@ -125,9 +125,19 @@ export function evaluate(c: Condition, ctx: EvalContext): Truth {
  * @returns text
  */
 export function formatNumber(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  if (Number.isInteger(n)) return n.toLocaleString('en-US');
-  return n.toLocaleString('en-US', { maximumFractionDigits: 3 });
+  if (!Number.isFinite(n) || Math.abs(n) >= 1e21) return String(n);
+  const neg = n < 0;
+  const abs = Number.isInteger(n) ? Math.abs(n) : Math.round(Math.abs(n) * 1000) / 1000;
+  const int = Math.trunc(abs);
+  let frac = '';
+  if (abs !== int) frac = (abs - int).toFixed(3).slice(1).replace(/0+$/, '').replace(/\.$/, '');
+  const digits = String(int);
+  let grouped = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return (neg ? '-' : '') + grouped + frac;
 }
 
 /**

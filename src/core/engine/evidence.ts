@@ -90,29 +90,30 @@ function readOne(output: string, command: string | undefined, hints: string[], t
  * @returns one reading per command found in the paste
  */
 export function readEvidence(input: EvidenceInput, hints: string[] = []): EvidenceRead[] {
-  const key = `${input.command ?? ''}\u0000${hints.join('\u0001')}\u0000${input.takenAt ?? ''}\u0000${input.output}`;
-  const hit = memo.get(key);
-  if (hit) {
-    memo.delete(key);
-    memo.set(key, hit);
-    return hit;
-  }
+  // Keyed by the output first (no big concatenated key), then by command, hints and time.
+  const small = `${input.command ?? ''}\u0000${hints.join('\u0001')}\u0000${input.takenAt ?? ''}`;
+  const byOutput = memo.get(input.output);
+  const hit = byOutput?.get(small);
+  if (hit) return hit;
   const reads = readUncached(input, hints);
-  memo.set(key, reads);
-  memoChars += key.length;
-  for (const [k] of memo) {
-    if (memoChars <= MEMO_MAX_CHARS && memo.size <= MEMO_MAX_ENTRIES) break;
-    memo.delete(k);
-    memoChars -= k.length;
+  if (byOutput) byOutput.set(small, reads);
+  else {
+    memo.set(input.output, new Map([[small, reads]]));
+    memoChars += input.output.length;
+    for (const [k] of memo) {
+      if (memoChars <= MEMO_MAX_CHARS && memo.size <= MEMO_MAX_ENTRIES) break;
+      memo.delete(k);
+      memoChars -= k.length;
+    }
   }
   return reads;
 }
 
 // Sessions replay their inputs on every step; reading a paste is pure, so readings are kept
-// (least recently used first out, bounded by entries and by total characters).
+// (oldest first out, bounded by distinct outputs and by their total characters).
 const MEMO_MAX_ENTRIES = 2000;
 const MEMO_MAX_CHARS = 64 * 1024 * 1024;
-const memo = new Map<string, EvidenceRead[]>();
+const memo = new Map<string, Map<string, EvidenceRead[]>>();
 let memoChars = 0;
 
 function readUncached(input: EvidenceInput, hints: string[]): EvidenceRead[] {
@@ -140,29 +141,33 @@ export interface CombinedFacts {
  */
 export function combineReadings(reads: EvidenceRead[], base: Facts = {}): CombinedFacts {
   const facts: Facts = { ...base };
-  const seen = new Map<string, { value: number; at?: number }[]>();
+  const seen = new Map<string, { first: number; firstAt?: number; last: number; lastAt?: number; n: number }>();
   const parsersRun = new Set<string>();
   for (const r of reads) {
-    if (r.parser && Object.keys(r.facts).length > 0) parsersRun.add(r.parser);
-    const at = r.takenAt ? Date.parse(r.takenAt) : undefined;
-    for (const [k, v] of Object.entries(r.facts) as [string, FactValue][]) {
+    let has = false;
+    const at = r.takenAt ? Date.parse(r.takenAt) : Number.NaN;
+    for (const k in r.facts) {
+      has = true;
+      const v = r.facts[k];
       facts[k] = v;
-      if (typeof v === 'number') {
-        const list = seen.get(k) ?? [];
-        list.push({ value: v, ...(at !== undefined && !Number.isNaN(at) ? { at } : {}) });
-        seen.set(k, list);
+      if (typeof v !== 'number') continue;
+      const o = seen.get(k);
+      if (!o) seen.set(k, Number.isNaN(at) ? { first: v, last: v, n: 1 } : { first: v, firstAt: at, last: v, lastAt: at, n: 1 });
+      else {
+        o.last = v;
+        o.lastAt = Number.isNaN(at) ? undefined : at;
+        o.n++;
       }
     }
+    if (has && r.parser) parsersRun.add(r.parser);
   }
   const deltas: Deltas = {};
-  for (const [k, list] of seen) {
-    if (list.length < 2) continue;
-    const first = list[0];
-    const last = list[list.length - 1];
-    const delta = last.value - first.value;
-    const d: Deltas[string] = { from: first.value, to: last.value, delta };
-    if (first.at !== undefined && last.at !== undefined && last.at > first.at) {
-      d.seconds = (last.at - first.at) / 1000;
+  for (const [k, o] of seen) {
+    if (o.n < 2) continue;
+    const delta = o.last - o.first;
+    const d: Deltas[string] = { from: o.first, to: o.last, delta };
+    if (o.firstAt !== undefined && o.lastAt !== undefined && o.lastAt > o.firstAt) {
+      d.seconds = (o.lastAt - o.firstAt) / 1000;
       d.perSecond = delta / d.seconds;
     }
     deltas[k] = d;

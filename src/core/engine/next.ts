@@ -11,6 +11,24 @@ import { factCatalog, parsersForCommand } from '../parsers/index.js';
 import type { Candidate } from './candidates.js';
 
 let factsByParser: Map<string, string[]> | undefined;
+const signalFactsCache = new WeakMap<Entry, { all: string[]; increased: string[] }>();
+
+/**
+ * The facts a case's signals read (all of them, and those read with `increased`), computed once per entry.
+ * @param e the case
+ * @returns fact names
+ */
+export function signalFacts(e: Entry): { all: string[]; increased: string[] } {
+  let v = signalFactsCache.get(e);
+  if (!v) {
+    v = {
+      all: [...new Set(e.signals.flatMap((s) => conditionFacts(s.when)))],
+      increased: [...new Set(e.signals.filter((s) => JSON.stringify(s.when).includes('"increased"')).flatMap((s) => conditionFacts(s.when)))],
+    };
+    signalFactsCache.set(e, v);
+  }
+  return v;
+}
 
 function parserFacts(parser: string): string[] {
   if (!factsByParser) {
@@ -18,6 +36,13 @@ function parserFacts(parser: string): string[] {
     for (const f of factCatalog()) for (const p of f.parsers) factsByParser.set(p, [...(factsByParser.get(p) ?? []), f.name]);
   }
   return factsByParser.get(parser) ?? [];
+}
+
+const factSets = new Map<string, Set<string>>();
+function parserFactSet(parser: string): Set<string> {
+  let s = factSets.get(parser);
+  if (!s) factSets.set(parser, (s = new Set(parserFacts(parser))));
+  return s;
 }
 
 /**
@@ -40,12 +65,12 @@ export function parserForCommand(command: string): string | null {
  * @returns the number of candidates informed
  */
 export function informs(parser: string, live: Candidate[], cases: Map<string, Entry>, facts: Facts, deltas: Deltas): number {
-  const produced = new Set(parserFacts(parser));
+  const produced = parserFactSet(parser);
   let n = 0;
   for (const c of live) {
     const e = cases.get(c.id);
     if (!e) continue;
-    const needs = e.signals.flatMap((s) => conditionFacts(s.when)).filter((f) => produced.has(f));
+    const needs = signalFacts(e).all.filter((f) => produced.has(f));
     if (needs.some((f) => facts[f] === undefined || !(f in deltas))) n++;
   }
   return n;
@@ -93,10 +118,9 @@ export function suggestNext(candidates: Candidate[], cases: Map<string, Entry>, 
   for (const c of live) {
     const e = cases.get(c.id);
     if (!e) continue;
-    const unknownFacts = new Set(e.signals.flatMap((s) => conditionFacts(s.when)).filter((f) => facts[f] === undefined));
-    const deltaFacts = new Set(
-      e.signals.filter((s) => JSON.stringify(s.when).includes('"increased"')).flatMap((s) => conditionFacts(s.when)).filter((f) => !(f in deltas)),
-    );
+    const sf = signalFacts(e);
+    const unknownFacts = new Set(sf.all.filter((f) => facts[f] === undefined));
+    const deltaFacts = new Set(sf.increased.filter((f) => !(f in deltas)));
     for (const ev of e.evidence) {
       const parser = parserForCommand(ev.command);
       if (!parser) continue;
