@@ -6,6 +6,9 @@
 import type { Entry } from './schema/case.js';
 import { normalizeEntry } from './normalize/normalize.js';
 import { closest, problem, type Problem } from './problems.js';
+import { indexEntries, type KnowledgeBase } from './kb-index.js';
+
+export { indexEntries, type KnowledgeBase };
 
 /** A file handed to the knowledge base: a project-relative path and its text. */
 export interface SourceFile {
@@ -13,26 +16,10 @@ export interface SourceFile {
   text: string;
 }
 
-/** The loaded knowledge base. */
-export interface KnowledgeBase {
-  entries: Entry[];
-  byId: Map<string, Entry>;
-}
-
 /** The result of building the knowledge base. */
 export interface KnowledgeBaseResult {
   kb: KnowledgeBase;
   problems: Problem[];
-}
-
-/**
- * Index entries by id.
- * @param entries normalized entries
- * @returns the knowledge base
- */
-export function indexEntries(entries: Entry[]): KnowledgeBase {
-  const sorted = [...entries].sort((a, b) => (a.kind === b.kind ? a.id.localeCompare(b.id) : a.kind === 'case' ? -1 : 1));
-  return { entries: sorted, byId: new Map(sorted.map((e) => [e.id, e])) };
 }
 
 /**

@@ -7,7 +7,6 @@ import type { Problem } from './problems.js';
 import type { Runbook } from './schema/runbook.js';
 import { loadRunbooks, verifyRunbooks } from './engine/verify.js';
 import { closestFacts, isKnownFact, PARSERS } from './parsers/index.js';
-import type { EngineData } from './engine/session.js';
 
 /** Everything the adapters need, loaded once. */
 export interface Project {
@@ -69,11 +68,4 @@ export function buildProject(files: SourceFile[], runbookFiles: SourceFile[], ca
   };
 }
 
-/**
- * The engine's view of a project.
- * @param project the project
- * @returns runbooks and cases by id
- */
-export function engineData(project: Pick<Project, 'kb' | 'runbooks'>): EngineData {
-  return { runbooks: new Map(project.runbooks.map((r) => [r.id, r])), cases: project.kb.byId };
-}
+export { engineData } from './engine/session.js';

@@ -1,12 +1,10 @@
 /**
  * Load the project from disk (or from the prebuilt bundle) for the CLI and API.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildProject, type Project } from '../core/project.js';
-import { indexEntries } from '../core/kb.js';
-import { contentPaths, contentRoot, newestMtime, PACKAGE_ROOT, readCatalogIds, readSources } from './content.js';
-import type { Bundle } from './bundle.js';
+import { contentPaths, contentRoot, readCatalogIds, readSources } from './content.js';
+import { readFreshBundle } from './bundle.js';
 
 /** Options for {@link loadProject}. */
 export interface LoadOptions {
@@ -17,9 +15,6 @@ export interface LoadOptions {
   /** Content root; default {@link contentRoot}. */
   root?: string;
 }
-
-/** The bundle's path. */
-export const BUNDLE_PATH = join(PACKAGE_ROOT, 'lib', 'bundle.json');
 
 const memo = new Map<string, Project & { root: string; fromBundle: boolean }>();
 
@@ -35,26 +30,11 @@ export function loadProject(opts: LoadOptions = {}): Project & { root: string; f
   const hit = memo.get(key);
   if (hit) return hit;
   const paths = contentPaths(root);
-  if (!opts.fromSources && !opts.files && root === PACKAGE_ROOT && existsSync(BUNDLE_PATH)) {
-    try {
-      if (statSync(BUNDLE_PATH).mtimeMs >= newestMtime(paths)) {
-        const b = JSON.parse(readFileSync(BUNDLE_PATH, 'utf8')) as Bundle;
-        if (b.format === 1) {
-          const kb = indexEntries(b.entries);
-          const p = {
-            kb,
-            runbooks: b.runbooks,
-            problems: [],
-            counts: { cases: kb.entries.filter((e) => e.kind === 'case').length, notes: kb.entries.filter((e) => e.kind === 'note').length, runbooks: b.runbooks.length },
-            root,
-            fromBundle: true,
-          };
-          memo.set(key, p);
-          return p;
-        }
-      }
-    } catch {
-      /* a broken bundle is ignored: read the sources */
+  if (!opts.fromSources && !opts.files) {
+    const p = readFreshBundle(root);
+    if (p) {
+      memo.set(key, p);
+      return p;
     }
   }
   const only = opts.files?.map((f) => join(process.cwd(), f));

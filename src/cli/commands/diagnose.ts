@@ -5,8 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { diagnose } from '../../core/engine/diagnose.js';
 import { DiagnoseInput } from '../../core/schema/diagnose.js';
-import { loadProject } from '../../node/project.js';
-import { symptomMatcher } from '../../node/search.js';
+import { openProject } from '../../node/open-project.js';
 import { CliError, colors, type CliIO } from '../io.js';
 import { wrap } from '../render.js';
 
@@ -45,8 +44,10 @@ export async function run(opts: DiagnoseOptions, io: CliIO): Promise<number> {
     const msgs = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
     throw new CliError(`the input does not match the diagnose shape:\n  ${msgs.join('\n  ')}`);
   }
-  const project = loadProject();
-  const result = diagnose(parsed.data, { cases: project.kb.entries, symptomMatcher: symptomMatcher(project) });
+  const project = await openProject();
+  // The search index is loaded only when there is symptom text to match.
+  const matcher = parsed.data.symptom?.trim() ? (await import('../../node/search.js')).symptomMatcher(project) : undefined;
+  const result = diagnose(parsed.data, { cases: project.kb.entries, ...(matcher ? { symptomMatcher: matcher } : {}) });
   if (opts.json) {
     const { readings, ...out } = result;
     void readings;

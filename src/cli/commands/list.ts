@@ -2,7 +2,7 @@
  * `runbook list`: cases (and notes), optionally filtered by kernel.
  */
 import { kernelSatisfies, parseKernel } from '../../core/kernel.js';
-import { loadProject } from '../../node/project.js';
+import { openProject } from '../../node/open-project.js';
 import { CliError, colors, type CliIO } from '../io.js';
 
 /** Options of `runbook list`. */
@@ -21,7 +21,7 @@ export interface ListOptions {
  */
 export async function run(opts: ListOptions, io: CliIO): Promise<number> {
   const c = colors(io);
-  const project = loadProject();
+  const project = await openProject();
   if (opts.kernel && !parseKernel(opts.kernel)) throw new CliError(`"${opts.kernel}" is not a kernel release; pass what \`uname -r\` prints, e.g. 5.10.0-21-amd64`);
   let entries = project.kb.entries.filter((e) => e.kind === 'case' || opts.notes);
   const hidden: string[] = [];

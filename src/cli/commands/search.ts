@@ -3,22 +3,12 @@
  * error text, counter or command name, in English or Chinese.
  *
  * Loads the prebuilt index (`lib/search-index.json`, written by
- * `runbook bundle`) when it is at least as new as the content, else builds the
- * index from the content files.
+ * `runbook bundle` with the bundle) when the bundle is fresh, else builds the
+ * index from the content files (src/node/search.ts).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  buildProjectIndex,
-  loadSearchIndex,
-  search,
-  type SearchArtifact,
-  type SearchIndex,
-  type SearchKind,
-  type SearchResult,
-} from '../../core/search/index.js';
-import { contentPaths, contentRoot, PACKAGE_ROOT } from '../../node/content.js';
-import { loadProject } from '../../node/project.js';
+import { search, type SearchKind, type SearchResult } from '../../core/search/index.js';
+import { openProject } from '../../node/open-project.js';
+import { searchIndexFor } from '../../node/search.js';
 import { CliError, colors, type CliIO } from '../io.js';
 
 /** Options of `runbook search`. */
@@ -34,35 +24,6 @@ export interface SearchCommandOptions {
 }
 
 const KINDS: readonly SearchKind[] = ['case', 'note', 'runbook'];
-
-/** Where `runbook bundle` writes the search artifact. */
-export const SEARCH_ARTIFACT_PATH = join(PACKAGE_ROOT, 'lib', 'search-index.json');
-
-function newestContent(root: string): number {
-  const p = contentPaths(root);
-  let newest = 0;
-  for (const f of [...p.cases, ...p.notes, ...p.runbooks]) newest = Math.max(newest, statSync(f).mtimeMs);
-  return newest;
-}
-
-/**
- * The index for the current content: the prebuilt artifact when it is fresh, else built now.
- * @returns the index
- */
-export function loadIndexForCli(): SearchIndex {
-  const root = contentRoot();
-  if (root === PACKAGE_ROOT && existsSync(SEARCH_ARTIFACT_PATH)) {
-    try {
-      if (statSync(SEARCH_ARTIFACT_PATH).mtimeMs >= newestContent(root)) {
-        return loadSearchIndex(JSON.parse(readFileSync(SEARCH_ARTIFACT_PATH, 'utf8')) as SearchArtifact);
-      }
-    } catch {
-      // a stale or unreadable artifact: rebuild below
-    }
-  }
-  const project = loadProject() as ReturnType<typeof loadProject> & { runbooks?: Parameters<typeof buildProjectIndex>[1] };
-  return buildProjectIndex(project.kb.entries, project.runbooks ?? []);
-}
 
 function parseKinds(kind: string | undefined): SearchKind[] | undefined {
   if (!kind) return undefined;
@@ -91,7 +52,7 @@ export async function run(opts: SearchCommandOptions, io: CliIO): Promise<number
   if (!query.trim()) throw new CliError('give a query, e.g. runbook search "SYN no response" or runbook search 半连接队列溢出');
   const kinds = parseKinds(opts.kind);
   const limit = parseLimit(opts.limit);
-  const results = search(loadIndexForCli(), query, { limit, kinds });
+  const results = search(searchIndexFor(await openProject()), query, { limit, kinds });
   if (opts.json) {
     io.stdout(
       JSON.stringify(

@@ -2,7 +2,7 @@
  * `runbook show <id>`: a case or note in the terminal, or as JSON.
  */
 import { findEntry } from '../../core/kb.js';
-import { loadProject } from '../../node/project.js';
+import { openProject } from '../../node/open-project.js';
 import { CliError, type CliIO } from '../io.js';
 import { renderEntry } from '../render.js';
 
@@ -20,7 +20,7 @@ export interface ShowOptions {
  */
 export async function run(opts: ShowOptions, io: CliIO): Promise<number> {
   const id = opts.args[0];
-  const project = loadProject();
+  const project = await openProject();
   const found = findEntry(project.kb, id);
   if ('entry' in found) {
     io.stdout(opts.json ? JSON.stringify(found.entry, null, 2) + '\n' : renderEntry(found.entry, io));

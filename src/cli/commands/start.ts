@@ -7,10 +7,9 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { appendInput, isInputError, replay, type SessionInput, type SessionState } from '../../core/engine/session.js';
 import { evidenceTrail, trailMarkdown } from '../../core/engine/summary.js';
-import { engineData } from '../../core/project.js';
+import { engineData } from '../../core/engine/session.js';
 import { commandInfo, isSafeToRun } from '../../core/parsers/index.js';
-import { loadProject } from '../../node/project.js';
-import { matchRunbooks } from '../../node/search.js';
+import { openProject } from '../../node/open-project.js';
 import { LineReader } from '../../node/lines.js';
 import { listSessions, newSession, readSession, saveSession, type SavedSession } from '../../node/sessions.js';
 import { runPipeline, splitPipeline } from '../../node/run-command.js';
@@ -61,7 +60,7 @@ function parseAnswerLine(line: string): AnswerLine | string {
  * @returns the exit code
  */
 export async function run(opts: StartOptions, io: CliIO): Promise<number> {
-  const project = loadProject();
+  const project = await openProject();
   const data = engineData(project);
   const c = colors(io);
   const emit = (o: unknown) => io.stdout(JSON.stringify(o) + '\n');
@@ -85,6 +84,7 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
       }
       if (!runbookId) {
         if (!symptom) throw new CliError('say what you see, e.g. runbook start "SYN no response", or pick one with --runbook <id>');
+        const { matchRunbooks } = await import('../../node/search.js');
         const matches = matchRunbooks(project, symptom);
         if (matches.length === 0) runbookId = data.runbooks.has('triage') ? 'triage' : project.runbooks[0]?.id;
         else if (matches.length > 1 && matches[1].score >= matches[0].score * 0.85) {

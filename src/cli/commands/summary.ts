@@ -4,8 +4,8 @@
  */
 import { replay, isInputError } from '../../core/engine/session.js';
 import { evidenceTrail, trailMarkdown } from '../../core/engine/summary.js';
-import { engineData } from '../../core/project.js';
-import { loadProject } from '../../node/project.js';
+import { engineData } from '../../core/engine/session.js';
+import { openProject } from '../../node/open-project.js';
 import { listSessions, readSession } from '../../node/sessions.js';
 import { CliError, type CliIO } from '../io.js';
 
@@ -25,7 +25,7 @@ export async function run(opts: SummaryOptions, io: CliIO): Promise<number> {
   const id = opts.args[0];
   const s = id ? readSession(id) : listSessions()[0];
   if (!s) throw new CliError(id ? `no saved session "${id}"` : 'no saved sessions yet; start one with `runbook start "<symptom>"`', 1);
-  const data = engineData(loadProject());
+  const data = engineData(await openProject());
   const state = replay(data, s.runbook, s.inputs);
   if (isInputError(state)) throw new CliError(`session ${s.id} no longer replays: ${state.message}`, 1);
   const trail = evidenceTrail(state, data);

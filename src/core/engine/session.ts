@@ -49,6 +49,15 @@ export interface TranscriptStep {
   at?: string;
 }
 
+/**
+ * The engine's view of a loaded project.
+ * @param project runbooks and the knowledge base
+ * @returns runbooks and cases by id
+ */
+export function engineData(project: { kb: { byId: Map<string, Entry> }; runbooks: Runbook[] }): EngineData {
+  return { runbooks: new Map(project.runbooks.map((r) => [r.id, r])), cases: project.kb.byId };
+}
+
 /** The current step presented to the user. */
 export type CurrentStep =
   | { type: 'ask'; runbook: string; node: string; question: string; why?: string; choices: { index: number; label: string }[] }
