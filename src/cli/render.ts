@@ -2,6 +2,7 @@
  * Terminal rendering of entries: readable in 80 columns, colours optional.
  */
 import type { Entry } from '../core/schema/case.js';
+import type { Runbook, RunbookNode } from '../core/schema/runbook.js';
 import { colors, type CliIO } from './io.js';
 
 /**
@@ -152,5 +153,45 @@ export function renderEntry(e: Entry, io: Pick<CliIO, 'color'>): string {
     for (const s of e.sources) out.push(`  - ${[s.seed, s.section && `"${s.section}"`, s.url, s.note].filter(Boolean).join(', ')}`);
   }
   if (e.related.length) out.push('', h('Related'), `  ${e.related.join(', ')}`);
+  return out.join('\n') + '\n';
+}
+
+/**
+ * Render a runbook's decision tree as indented text, from the entry node.
+ * @param rb the runbook
+ * @param io for colours
+ * @returns text
+ */
+export function renderRunbook(rb: Runbook, io: Pick<CliIO, 'color'>): string {
+  const c = colors(io);
+  const out: string[] = [`${c.bold(rb.title)}  ${c.dim(`[runbook] ${rb.id}`)}`, '', wrap(rb.description), ''];
+  out.push(wrap(c.dim(`Symptoms: ${rb.symptoms.join(' · ')}`)), '');
+  const seen = new Set<string>();
+  const walk = (id: string, depth: number, via: string) => {
+    const pad = '  '.repeat(depth);
+    const n: RunbookNode | undefined = rb.nodes[id];
+    const lead = via ? `${c.dim(via)} → ` : '';
+    if (!n) return;
+    if (seen.has(id)) {
+      out.push(`${pad}${lead}${c.dim(`(see ${id} above)`)}`);
+      return;
+    }
+    seen.add(id);
+    if (n.type === 'ask') {
+      out.push(`${pad}${lead}${c.cyan('?')} ${n.question} ${c.dim(`[${id}]`)}`);
+      for (const ch of n.choices) walk(ch.next, depth + 1, `"${ch.label.length > 50 ? ch.label.slice(0, 47) + '...' : ch.label}"`);
+    } else if (n.type === 'check') {
+      out.push(`${pad}${lead}${c.green('$')} ${n.commands[0].command} ${c.dim(`[${id}: ${n.title}]`)}`);
+      for (const b of n.branches) walk(b.next, depth + 1, `if ${b.says.length > 60 ? b.says.slice(0, 57) + '...' : b.says}`);
+      walk(n.default, depth + 1, 'otherwise');
+      if (n.fallback && n.fallback !== n.default) walk(n.fallback, depth + 1, 'unreadable or skipped');
+    } else if (n.type === 'conclude') {
+      out.push(`${pad}${lead}${c.bold(n.cases.length ? `⇒ ${n.cases.join(', ')}` : '⇒ none of these causes')} ${c.dim(`(${n.confidence})`)}`);
+    } else {
+      out.push(`${pad}${lead}${c.bold(`⇒ continue with runbook ${n.runbook}`)}`);
+    }
+  };
+  walk(rb.entry, 0, '');
+  out.push('', c.dim(`Start it: runbook start --runbook ${rb.id}`));
   return out.join('\n') + '\n';
 }

@@ -22,6 +22,16 @@ export interface ListOptions {
 export async function run(opts: ListOptions, io: CliIO): Promise<number> {
   const c = colors(io);
   const project = await openProject();
+  if (opts.runbooks) {
+    if (opts.json) {
+      io.stdout(JSON.stringify(project.runbooks.map((r) => ({ id: r.id, title: r.title, symptoms: r.symptoms, candidates: r.candidates })), null, 2) + '\n');
+      return 0;
+    }
+    const w = Math.max(...project.runbooks.map((r) => r.id.length), 10);
+    for (const r of project.runbooks) io.stdout(`${c.bold(r.id.padEnd(w))}  ${r.title}${c.dim(`  (${r.candidates.length} causes)`)}\n`);
+    io.stdout(c.dim(`${project.runbooks.length} runbooks; start one with: runbook start --runbook <id>\n`));
+    return 0;
+  }
   if (opts.kernel && !parseKernel(opts.kernel)) throw new CliError(`"${opts.kernel}" is not a kernel release; pass what \`uname -r\` prints, e.g. 5.10.0-21-amd64`);
   let entries = project.kb.entries.filter((e) => e.kind === 'case' || opts.notes);
   const hidden: string[] = [];

@@ -4,7 +4,8 @@
 import { findEntry } from '../../core/kb.js';
 import { openProject } from '../../node/open-project.js';
 import { CliError, type CliIO } from '../io.js';
-import { renderEntry } from '../render.js';
+import { renderEntry, renderRunbook } from '../render.js';
+import { closest } from '../../core/problems.js';
 
 /** Options of `runbook show`. */
 export interface ShowOptions {
@@ -21,11 +22,18 @@ export interface ShowOptions {
 export async function run(opts: ShowOptions, io: CliIO): Promise<number> {
   const id = opts.args[0];
   const project = await openProject();
+  const runbook = project.runbooks.find((r) => r.id === id);
+  if (runbook && !project.kb.byId.has(id)) {
+    io.stdout(opts.json ? JSON.stringify(runbook, null, 2) + '\n' : renderRunbook(runbook, io));
+    return 0;
+  }
   const found = findEntry(project.kb, id);
   if ('entry' in found) {
     io.stdout(opts.json ? JSON.stringify(found.entry, null, 2) + '\n' : renderEntry(found.entry, io));
     return 0;
   }
+  const near = [...found.suggestions, ...closest(id, project.runbooks.map((r) => r.id), 3)];
+  found.suggestions = near.slice(0, 5);
   const hint = found.suggestions.length ? ` Did you mean: ${found.suggestions.join(', ')}?` : ' Run `runbook list` to see every id.';
   throw new CliError(`no case or note with id "${id}".${hint}`, 1);
 }
