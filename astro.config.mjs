@@ -43,6 +43,18 @@ export default defineConfig({
   trailingSlash: 'ignore',
   build: { format: 'directory' },
   devToolbar: { enabled: false },
+  vite: {
+    build: {
+      rollupOptions: {
+        treeshake: {
+          // The core's schema modules only define zod schemas at load time. Saying so lets the
+          // browser bundles drop them (and zod) where only plain functions are used, e.g. the
+          // search chunk, which imports nothing from them at run time.
+          moduleSideEffects: (id) => !/[\\/]src[\\/]core[\\/]schema[\\/][^\\/]+\.ts$/.test(id),
+        },
+      },
+    },
+  },
   integrations: [
     starlight({
       title: 'netrunbook',
