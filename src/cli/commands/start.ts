@@ -168,6 +168,12 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
       if (opts.json || answers) {
         if (line.trim() === '') continue;
         answer = parseAnswerLine(line);
+        if (answers && !opts.json && typeof answer !== 'string') {
+          // Replaying a recorded session: show each answer as if it had been typed.
+          const shown =
+            'choice' in answer ? String(answer.choice) : 'output' in answer ? `(pasted ${answer.output.split('\n').filter(Boolean).length} lines)` : 'action' in answer ? answer.action : answer.runbook;
+          io.stdout(`${c.dim(state.current.type === 'ask' ? '>' : 'paste>')} ${shown}\n`);
+        }
       } else {
         answer = await textAnswer(line, state, reader!);
       }
