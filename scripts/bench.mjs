@@ -20,5 +20,9 @@ console.log(`Benchmarks on ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'u
 for (const f of files) {
   console.log(`\n=== ${f.replace('.bench.mjs', '')} ===`);
   const mod = await import(pathToFileURL(join(root, 'bench', f)).href);
-  if (typeof mod.run === 'function') await mod.run();
+  if (typeof mod.run === 'function') {
+    const result = await mod.run();
+    // Benches that return their figures print them through their own format().
+    if (result !== undefined && typeof mod.format === 'function') console.log(mod.format(result));
+  }
 }

@@ -172,6 +172,12 @@ JSON lines (--json / --answers): {"choice": 1} | {"output": "...", "command": ".
     );
 
   program
+    .command('schema')
+    .description('write JSON Schemas for editors (case front matter, runbooks, diagnose input)')
+    .option('--out <dir>', 'where to write them (default: schema/ in the package)')
+    .action(act(() => import('./commands/schema.js') as Promise<{ run: Runner }>));
+
+  program
     .command('bundle')
     .description('prebuild the knowledge base and search index into lib/ for fast startup')
     .option('--quiet', 'print nothing on success')
