@@ -43,7 +43,9 @@ const BASE_RE = /^(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?/;
 export function parseKernel(input: string): KernelVersion | undefined {
   const hit = kernelCache.get(input);
   if (hit !== undefined || kernelCache.has(input)) return hit;
-  const v = parseKernelUncached(input);
+  const parsed = parseKernelUncached(input);
+  // Cached values are shared: frozen, so a caller that wants to change one must copy it.
+  const v = parsed ? (Object.freeze({ ...parsed, base: Object.freeze(parsed.base) as number[], build: Object.freeze(parsed.build) as number[] }) as KernelVersion) : undefined;
   if (kernelCache.size > 5000) kernelCache.clear();
   kernelCache.set(input, v);
   return v;
@@ -184,8 +186,9 @@ function parseKernelRangeUncached(source: string): KernelRange | KernelParseErro
       if (!m) {
         return { message: `cannot read "${tok}" in kernel range "${text}": expected an operator and a version, like <4.12 or >=3.18` };
       }
-      const version = parseKernel(m[2]);
-      if (!version) return { message: `"${m[2]}" in kernel range "${text}" is not a kernel version` };
+      const parsed = parseKernel(m[2]);
+      if (!parsed) return { message: `"${m[2]}" in kernel range "${text}" is not a kernel version` };
+      const version: KernelVersion = { ...parsed };
       const generic = version.stream === 'upstream' || version.stream === 'vendor';
       if (!stream && version.stream === 'vendor') {
         return { message: `"${m[2]}" in kernel range "${text}" has a build number but no distribution stream; name the stream first, like el7 <3.10.0-1062.1.1, or compare the upstream base, like <4.12` };
