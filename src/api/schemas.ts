@@ -149,14 +149,17 @@ export const CurrentStepView = z
   })
   .describe('ask: question + choices; check: title, why, commands; conclude: cases, confidence, message');
 
-/** One reading of pasted output. */
+/**
+ * One reading of pasted output, as the session view shows it: which command and parser, how many
+ * facts and the warnings. The values are in the session's `facts` (latest) and, step by step, in
+ * `GET /v1/sessions/:id/summary`; the pasted excerpt is the step's `answer`.
+ */
 export const ReadingView = z.looseObject({
   command: z.string().nullable(),
   parser: z.string().nullable(),
   confidence: z.number(),
-  facts: z.record(z.string(), FactValue),
+  factCount: z.number().int(),
   warnings: z.array(z.string()),
-  excerpt: z.string(),
 });
 
 /** One step of the transcript. */

@@ -115,7 +115,11 @@ export class SessionService {
       finished: state.finished,
       current: state.current as SessionView['current'],
       candidates: state.candidates.map(({ id, title, score, status, why }) => ({ id, title, score, status, why })),
-      transcript: state.transcript as SessionView['transcript'],
+      transcript: state.transcript.map((t) =>
+        t.readings
+          ? { ...t, readings: t.readings.map((r) => ({ command: r.command, parser: r.parser, confidence: r.confidence, factCount: Object.keys(r.facts).length, warnings: r.warnings })) }
+          : t,
+      ) as SessionView['transcript'],
       facts: state.facts,
       deltas: state.deltas as SessionView['deltas'],
       conclusion,
@@ -199,13 +203,17 @@ export class SessionService {
    * @returns the new view
    */
   async answer(id: string, body: AnswerBody): Promise<SessionView> {
-    const rec = await this.load(id);
+    // The session row first; its log only when no replayed state is cached for its version.
+    const meta = await this.store.getMeta(id);
+    if (!meta) throw new ApiError('not-found', `no session "${id}"`);
+    const hit = this.fresh(meta);
+    const rec: SessionRecord = hit ? { ...meta, events: [] } : await this.load(id);
     if (body.version !== rec.version) {
-      throw this.conflict(rec, this.stateOf(rec), `the session is at version ${rec.version}, not ${body.version}: someone else answered first; here is the current state`);
+      const full = hit ? await this.load(id) : rec;
+      throw this.conflict(full, this.stateOf(full), `the session is at version ${full.version}, not ${body.version}: someone else answered first; here is the current state`);
     }
-    // The happy path replays once (inside appendInput): the inputs come from the log, and the
-    // current runbook from the cached state or the progress stored with the last write.
-    const hit = this.fresh(rec);
+    // The happy path replays once (inside appendInput): the inputs come from the cached state or
+    // the log, and the current runbook from the cached state or the progress stored with the last write.
     const inputs = hit?.inputs ?? effectiveInputs(rec.events);
     const runbookNow = hit?.state.runbook ?? rec.progress.runbook;
     if (!this.data.runbooks.get(runbookNow)?.nodes[body.node]) {

@@ -247,6 +247,13 @@ export class SqliteStore implements SessionStore {
   }
 
   /** @inheritDoc */
+  /** @inheritDoc */
+  async getMeta(id: string): Promise<SessionMeta | undefined> {
+    const row = this.q.getSession.get(id) as SessionRow | undefined;
+    return row ? toMeta(row) : undefined;
+  }
+
+  /** @inheritDoc */
   async get(id: string): Promise<SessionRecord | undefined> {
     // One read transaction, so the row and the log agree even with writers in other processes.
     return this.db.transaction(() => {

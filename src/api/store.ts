@@ -111,6 +111,12 @@ export interface SessionStore {
    */
   get(id: string): Promise<SessionRecord | undefined>;
   /**
+   * Read a session without its log (cheap: the API keeps replayed states per version).
+   * @param id the session id
+   * @returns the session, or undefined
+   */
+  getMeta(id: string): Promise<SessionMeta | undefined>;
+  /**
    * Sessions of a ticket (or the latest ones when no ref is given), newest first.
    * @param externalRef the ticket id, or undefined for all
    * @param limit most sessions returned
@@ -278,6 +284,15 @@ export class MemoryStore implements SessionStore {
   async get(id: string): Promise<SessionRecord | undefined> {
     const r = this.sessions.get(id);
     return r ? { ...r, events: [...r.events] } : undefined;
+  }
+
+  /** @inheritDoc */
+  async getMeta(id: string): Promise<SessionMeta | undefined> {
+    const r = this.sessions.get(id);
+    if (!r) return undefined;
+    const { events, ...meta } = r;
+    void events;
+    return meta;
   }
 
   /** @inheritDoc */
