@@ -1,7 +1,7 @@
 /**
  * Authoring tools: `runbook new` (the skeleton) and `runbook import` (a case
- * draft from a raw postmortem), tested on the seed documents in
- * /work/shared/seeds/ when they are present.
+ * draft from a raw postmortem), tested on the seed documents (the brief's
+ * `../shared/seeds/` beside the repository, or `RUNBOOK_SEEDS`) when they are present.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +17,8 @@ import { CliError, type CliIO } from '../src/cli/io.js';
 import { run as runNew } from '../src/cli/commands/new.js';
 import { run as runImport } from '../src/cli/commands/import.js';
 
-const SEEDS = '/work/shared/seeds';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SEEDS = process.env.RUNBOOK_SEEDS ?? join(ROOT, '..', 'shared', 'seeds');
 const temps: string[] = [];
 afterAll(() => {
   for (const t of temps) rmSync(t, { recursive: true, force: true });
