@@ -81,7 +81,7 @@ export function renderReadings(step: TranscriptStep, relevant: Set<string>, stat
       out.push(`    ${k.padEnd(width)}  ${nonZero ? c.bold(value) : c.dim(value)}${d && d.delta > 0 ? c.yellow(delta) : c.dim(delta)}`);
     }
     if (facts.length > shown.length) out.push(c.dim(`    and ${facts.length - shown.length} more (runbook parse shows them all)`));
-    for (const w of r.warnings) out.push(c.yellow(`    ! ${w}`));
+    for (const w of r.warnings) out.push(c.yellow(wrap(`! ${w}`, 78, '    ')));
   }
   if (step.outcome) out.push(`  ${c.cyan('→')} ${step.outcome}`);
   return out.join('\n') + (out.length ? '\n' : '');

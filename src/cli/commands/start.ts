@@ -6,6 +6,7 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { appendInput, isInputError, replay, type SessionInput, type SessionState } from '../../core/engine/session.js';
+import { readEvidence } from '../../core/engine/evidence.js';
 import { evidenceTrail, trailMarkdown } from '../../core/engine/summary.js';
 import { engineData } from '../../core/engine/session.js';
 import { commandInfo, isSafeToRun } from '../../core/parsers/index.js';
@@ -210,13 +211,13 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
         if (answer.action === 'why') {
           const text = whyText(state);
           if (opts.json) emit({ type: 'why', text });
-          else io.stdout(`${text}\n`);
+          else io.stdout(`${wrap(text, 78, '  ').replace(/^ {4}/gm, '  ')}\n`);
           continue;
         }
         if (answer.action === 'missing') {
           const text = missingText(state);
           if (opts.json) emit({ type: 'missing', text });
-          else io.stdout(`${text}\n`);
+          else io.stdout(`${wrap(text, 78, '  ').replace(/^ {4}/gm, '  ')}\n`);
           continue;
         }
         if (answer.action === 'summary') {
@@ -266,6 +267,18 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
       if (word === 'run' || (opts.run && t === '')) return runRecommended(st);
       if (t === '') return '';
       const text = await rd.readPaste(line);
+      // A paste nothing can read is more likely a slip than evidence: say so and keep the step.
+      if (st.current.type === 'check') {
+        const hints = st.current.commands.map((x) => x.command);
+        const reads = readEvidence({ output: text }, hints);
+        if (reads.every((r) => Object.keys(r.facts).length === 0)) {
+          return wrap(
+            `Could not read that as the output of ${hints.map((h) => `\`${h}\``).join(' or ')}. Paste it again (output of another command: put its \`$ command\` line first), or type skip to go on without it.`,
+            76,
+            '  ',
+          ).trimStart();
+        }
+      }
       return { output: text };
     }
 
