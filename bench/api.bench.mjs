@@ -87,7 +87,7 @@ function startServer(db) {
   const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'runbook.js'), 'serve', '--port', '0', '--db', db], {
     cwd: ROOT,
     // Request logs stay on (info), as in production; they go to /dev/null here.
-    env: { ...process.env, RUNBOOK_RATE_LIMIT: '0', RUNBOOK_LOG_LEVEL: 'info', RUNBOOK_API_KEYS: '' },
+    env: { ...process.env, RUNBOOK_RATE_LIMIT: '0', RUNBOOK_LOG_LEVEL: process.env.API_BENCH_LOG_LEVEL ?? 'info', RUNBOOK_API_KEYS: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   return new Promise((resolve, reject) => {
