@@ -218,6 +218,15 @@ describe('sessions', () => {
     expect(isInputError(e3) && e3.code).toBe('empty-output');
   });
 
+  it('output of another command is kept but does not answer the step', () => {
+    const s = appendInput(data, 'test-rb', [{ kind: 'choice', node: 'who', choice: 1 }], { kind: 'output', node: 'recycle-check', output: '5.10.0-21-amd64\n', command: 'uname -r' });
+    if (isInputError(s)) throw new Error(s.message);
+    expect(s.current).toMatchObject({ type: 'check', node: 'recycle-check' });
+    expect(s.facts['kernel.release']).toBe('5.10.0-21-amd64');
+    expect(s.candidates.find((c) => c.id === 'recycle')?.status).toBe('ruled-out');
+    expect(s.transcript.at(-1)?.outcome).toMatch(/does not ask for/);
+  });
+
   it('an unreadable paste follows the fallback and says so', () => {
     const s = appendInput(data, 'test-rb', [{ kind: 'choice', node: 'who', choice: 1 }], { kind: 'output', node: 'recycle-check', output: 'lorem ipsum dolor sit amet\n' });
     if (isInputError(s)) throw new Error(s.message);

@@ -83,7 +83,7 @@ export function renderReadings(step: TranscriptStep, relevant: Set<string>, stat
     if (facts.length > shown.length) out.push(c.dim(`    and ${facts.length - shown.length} more (runbook parse shows them all)`));
     for (const w of r.warnings) out.push(c.yellow(wrap(`! ${w}`, 78, '    ')));
   }
-  if (step.outcome) out.push(`  ${c.cyan('→')} ${step.outcome}`);
+  if (step.outcome) out.push(wrap(`→ ${step.outcome}`, 78, '  ').replace(/^ {2}→/, `  ${c.cyan('→')}`).replace(/\n {2}/g, '\n    '));
   return out.join('\n') + (out.length ? '\n' : '');
 }
 

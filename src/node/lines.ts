@@ -1,7 +1,8 @@
 /**
  * A line reader for interactive prompts that also reads multi-line pastes:
- * an empty line ends a paste unless more pasted lines follow at once, and
- * Ctrl-D ends it too (on a terminal, reading then continues from /dev/tty).
+ * an empty line ends a paste (on a terminal, unless more pasted lines follow
+ * at once), and Ctrl-D ends it too (on a terminal, reading then continues
+ * from /dev/tty).
  */
 import { createInterface, type Interface } from 'node:readline';
 import { openSync } from 'node:fs';
@@ -103,7 +104,9 @@ export class LineReader {
       const line = await this.next();
       if (line === null) break;
       if (line.trim() === '') {
-        if (await this.more(150)) {
+        // On a terminal, a blank line that more pasted lines follow at once belongs to the paste;
+        // from a pipe every line is already queued, so a blank line always ends the paste.
+        if (this.terminal && (await this.more(150))) {
           lines.push(line);
           continue;
         }

@@ -133,7 +133,7 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
       for (const t of fresh) {
         if (t.kind === 'conclude') continue;
         if (t.readings) io.stdout(renderReadings(t, relevantFacts(state, data.cases), state, io));
-        else if (t.outcome) io.stdout(`  ${c.cyan('→')} ${t.outcome}\n`);
+        else if (t.outcome) io.stdout(`${wrap(`→ ${t.outcome}`, 78, '  ').replace(/^ {2}→/, `  ${c.cyan('→')}`).replace(/\n {2}/g, '\n    ')}\n`);
         io.stdout(renderMoves(t, io));
       }
       if (state.current.type === 'conclude') return;

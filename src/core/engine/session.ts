@@ -7,6 +7,7 @@ import type { Entry } from '../schema/case.js';
 import type { CheckCommand, Runbook, RunbookNode } from '../schema/runbook.js';
 import type { Facts } from '../facts/types.js';
 import { evaluate, describeFacts } from './conditions.js';
+import { conditionFacts } from '../schema/condition.js';
 import { rankCandidates, type Candidate, type ExtraEvidence } from './candidates.js';
 import { absenceIsMeaningful, combineReadings, readEvidence, type EvidenceRead } from './evidence.js';
 import { orderCommands } from './next.js';
@@ -311,8 +312,15 @@ function apply(w: Work, input: SessionInput): InputError | undefined {
     if (input.output.trim() === '') return { code: 'empty-output', message: 'the pasted output is empty; paste what the command printed, or skip' };
     const hints = n.commands.map((c) => c.command);
     const reads = readEvidence({ output: input.output, ...(input.command ? { command: input.command } : {}), ...((input.takenAt ?? input.at) ? { takenAt: input.takenAt ?? input.at } : {}) }, hints);
+    // Every fact read counts; but only output of this step's commands (or output that gives a fact
+    // its branches test) answers the step. Something else is kept and the step is asked again.
+    const nodeParsers = new Set(n.commands.map((c) => c.parser));
+    const branchFacts = new Set(n.branches.flatMap((b) => conditionFacts(b.when)));
+    const readable = reads.filter((r) => Object.keys(r.facts).length > 0);
+    const answers = readable.filter((r) => (r.parser && nodeParsers.has(r.parser)) || Object.keys(r.facts).some((f) => branchFacts.has(f)));
     w.readings.push(...reads);
-    w.nodeReadings.push(...reads);
+    const offTopic = readable.length > 0 && answers.length === 0;
+    w.nodeReadings.push(...(offTopic ? [] : reads));
     w.rev++;
     w.candidates = computeCandidates(w);
     const wantsAgain = n.commands.some((c) => c.twiceSeconds && reads.some((r) => r.parser === c.parser)) && w.nodeReadings.length === 1;
@@ -327,6 +335,11 @@ function apply(w: Work, input: SessionInput): InputError | undefined {
       ...(input.at ? { at: input.at } : {}),
     };
     w.transcript.push(step);
+    if (offTopic) {
+      const what = readable.map((r) => (r.command ? `\`${r.command}\`` : r.parser)).join(', ');
+      step.outcome = `Read ${what}, which this step does not ask for; its facts are kept. Paste the output of \`${n.commands[0].command}\` (or skip).`;
+      return undefined;
+    }
     if (wantsAgain) {
       step.outcome = 'First snapshot read; paste the same command again after a few seconds to see which counters rise (or skip).';
       return undefined;
