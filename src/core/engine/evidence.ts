@@ -44,8 +44,9 @@ function readOne(output: string, command: string | undefined, hints: string[], t
   // parsers are asked first (cheap and the likeliest), then general detection, then the
   // recommended commands in turn (one-number counts cannot be detected).
   let best: ReturnType<typeof parseOutput> | undefined;
-  if (!command && hints.length && !cleanPaste(output).command) {
-    const text = cleanPaste(output).text;
+  const cleaned = !command && hints.length ? cleanPaste(output) : undefined;
+  if (cleaned && !cleaned.command) {
+    const text = cleaned.text;
     for (const h of hints) {
       const p = parsersForCommand(h)[0];
       if (p && p.detect(text) >= DETECT_THRESHOLD) {

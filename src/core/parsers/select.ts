@@ -81,6 +81,17 @@ function scoreEntry(e: Entry, c: CommandShape): number | undefined {
  */
 export function parsersForCommand(command: string): Parser[] {
   if (!command || !command.trim()) return [];
+  // Pure in the command line, and the same few lines come back all the time (bounded memo).
+  const hit = forCommand.get(command);
+  if (hit) return hit;
+  const found = parsersForCommandUncached(command);
+  if (forCommand.size > 2000) forCommand.clear();
+  forCommand.set(command, found);
+  return found;
+}
+const forCommand = new Map<string, Parser[]>();
+
+function parsersForCommandUncached(command: string): Parser[] {
   const shape = shapeOf(command);
   const out: Parser[] = [];
   const counting = countingPipeline(shape);
