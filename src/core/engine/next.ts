@@ -143,7 +143,12 @@ export function suggestNext(candidates: Candidate[], cases: Map<string, Entry>, 
 }
 
 function firstSentence(text: string): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  const m = /^(.{20,220}?[.;:])(\s|$)/.exec(t);
-  return m ? m[1] : t.slice(0, 200);
+  // The first sentence of what to look for; one that only introduces a list (ends with ":") takes
+  // the next one too. Long text is cut at a word.
+  const t = text.replace(/`/g, '').replace(/\s+/g, ' ').trim();
+  const sentences = t.split(/(?<=[.;:])\s+/);
+  let out = sentences[0] ?? '';
+  for (let i = 1; i < sentences.length && (out.endsWith(':') || out.length < 20); i++) out += ` ${sentences[i]}`;
+  if (out.length > 220) out = `${out.slice(0, 217).replace(/\s+\S*$/, '')}...`;
+  return out;
 }
