@@ -74,6 +74,15 @@ export function matchRunbooks(project: Project, text: string): { id: string; tit
       for (const id of rbs) add(id, (0.3 * r.score) / rbs.length);
     }
   }
+  // A runbook that names this very phrase among its symptoms serves it, whatever the word scores say.
+  const norm = (x: string) => x.toLowerCase().replace(/[\s_-]+/g, ' ').trim();
+  const q = norm(text);
+  const top = Math.max(0, ...scores.values());
+  for (const rb of routable) {
+    if (rb.symptoms.some((sym) => { const n = norm(sym); return n.length >= 4 && (n === q || (q.length >= 6 && (n.includes(q) || q.includes(n)))); })) {
+      add(rb.id, top);
+    }
+  }
   const titles = new Map(project.runbooks.map((r) => [r.id, r.title]));
   return [...scores.entries()]
     .filter(([id]) => titles.has(id))

@@ -1,0 +1,36 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadProject } from '../src/node/project.js';
+import { matchRunbooks } from '../src/node/search.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const project = loadProject({ root: ROOT, fromSources: true });
+
+describe('matching a free-text symptom to a runbook (runbook start "<symptom>")', () => {
+  it.each([
+    ['SYN no response', 'syn-no-response'],
+    ['connect timeout', 'syn-no-response'],
+    ['SYN 无响应', 'syn-no-response'],
+    ['connection reset by peer', 'connection-refused-or-reset'],
+    ['大量 CLOSE_WAIT', 'close-wait-pileup'],
+    ['TIME_WAIT too many', 'time-wait-pileup'],
+    ['dns slow', 'dns-slow-or-failing'],
+    ['域名解析慢', 'dns-slow-or-failing'],
+    ['throughput is low', 'slow-transfer'],
+    ['softirq 100% on one core', 'softirq-cpu-hotspot'],
+    ['pthread_create failed', 'resource-exhaustion'],
+    ['large packets dropped', 'large-packets-fail'],
+  ])('%s → %s', (q, id) => {
+    expect(matchRunbooks(project, q)[0]?.id).toBe(id);
+  });
+
+  it('offers the close alternatives when a phrase fits several', () => {
+    const m = matchRunbooks(project, 'ping works but ssh hangs');
+    expect(m.slice(0, 3).map((x) => x.id)).toContain('syn-no-response');
+  });
+
+  it('finds nothing for gibberish, so start falls back to triage', () => {
+    expect(matchRunbooks(project, 'qqqzzz xxyyw')).toEqual([]);
+  });
+});
