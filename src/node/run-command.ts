@@ -4,52 +4,20 @@
  * checked against the allowlist, and the stages are connected by pipes.
  */
 import { spawn } from 'node:child_process';
+import { splitTopLevel, words } from '../core/parsers/lib/shell.js';
 
 /**
- * Split a command line into pipeline stages of arguments (single and double quotes honoured).
- * Returns undefined for anything a shell would be needed for (redirection, `;`, `&&`, `$(...)`, backticks).
+ * Split a command line into pipeline stages of arguments, with the same shell reader the parsers
+ * use (quotes honoured). Returns undefined for anything a shell would be needed for (`;`, `&&`,
+ * `||`, redirection, background, `$(...)`, backticks outside quotes).
  * @param line the command line
  * @returns the stages, or undefined
  */
 export function splitPipeline(line: string): string[][] | undefined {
-  const stages: string[][] = [[]];
-  let cur = '';
-  let has = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quote) {
-      if (ch === quote) quote = null;
-      else if (ch === '\\' && quote === '"' && i + 1 < line.length) cur += line[++i];
-      else cur += ch;
-      continue;
-    }
-    if (ch === "'" || ch === '"') {
-      quote = ch;
-      has = true;
-      continue;
-    }
-    if (/[;&<>`$(){}]/.test(ch)) return undefined;
-    if (ch === '|') {
-      if (has) stages[stages.length - 1].push(cur);
-      cur = '';
-      has = false;
-      stages.push([]);
-      continue;
-    }
-    if (/\s/.test(ch)) {
-      if (has) stages[stages.length - 1].push(cur);
-      cur = '';
-      has = false;
-      continue;
-    }
-    cur += ch;
-    has = true;
-  }
-  if (quote) return undefined;
-  if (has) stages[stages.length - 1].push(cur);
-  if (stages.some((s) => s.length === 0)) return undefined;
-  return stages;
+  const { parts, met } = splitTopLevel(line, ['||', '&&', '|', ';', '&', '>', '<', '`', '$(', '${']);
+  if (met.some((m) => m !== '|')) return undefined;
+  const stages = parts.map(words);
+  return stages.length > 0 && stages.every((s) => s.length > 0) ? stages : undefined;
 }
 
 /**
