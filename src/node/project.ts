@@ -1,7 +1,6 @@
 /**
  * Load the project from disk (or from the prebuilt bundle) for the CLI and API.
  */
-import { join } from 'node:path';
 import { buildProject, type Project } from '../core/project.js';
 import { contentPaths, contentRoot, readCatalogIds, readSources } from './content.js';
 import { readFreshBundle } from './bundle.js';
@@ -10,8 +9,6 @@ import { readFreshBundle } from './bundle.js';
 export interface LoadOptions {
   /** Read and check the source files even when a bundle exists. */
   fromSources?: boolean;
-  /** Restrict to these case/note/runbook files. */
-  files?: string[];
   /** Content root; default {@link contentRoot}. */
   root?: string;
 }
@@ -26,22 +23,20 @@ const memo = new Map<string, Project & { root: string; fromBundle: boolean }>();
  */
 export function loadProject(opts: LoadOptions = {}): Project & { root: string; fromBundle: boolean } {
   const root = opts.root ?? contentRoot();
-  const key = `${root}|${opts.fromSources ? 1 : 0}|${(opts.files ?? []).join(',')}`;
+  const key = `${root}|${opts.fromSources ? 1 : 0}`;
   const hit = memo.get(key);
   if (hit) return hit;
   const paths = contentPaths(root);
-  if (!opts.fromSources && !opts.files) {
+  if (!opts.fromSources) {
     const p = readFreshBundle(root);
     if (p) {
       memo.set(key, p);
       return p;
     }
   }
-  const only = opts.files?.map((f) => join(process.cwd(), f));
-  const pick = (list: string[]) => (only ? list.filter((p) => only.includes(p)) : list);
-  const cases = readSources(root, [...pick(paths.cases), ...pick(paths.notes)]);
-  const runbooks = readSources(root, pick(paths.runbooks));
-  const project = { ...buildProject(cases, runbooks, only ? undefined : readCatalogIds(root)), root, fromBundle: false };
+  const cases = readSources(root, [...paths.cases, ...paths.notes]);
+  const runbooks = readSources(root, paths.runbooks);
+  const project = { ...buildProject(cases, runbooks, readCatalogIds(root)), root, fromBundle: false };
   memo.set(key, project);
   return project;
 }

@@ -11,8 +11,6 @@ export interface CheckOptions {
   json?: boolean;
   /** Treat warnings as errors. */
   strict?: boolean;
-  /** Check these files only (paths); default: the whole project. */
-  files?: string[];
 }
 
 /**
@@ -23,7 +21,7 @@ export interface CheckOptions {
  */
 export async function run(opts: CheckOptions, io: CliIO): Promise<number> {
   const c = colors(io);
-  const project = loadProject({ fromSources: true, files: opts.files });
+  const project = loadProject({ fromSources: true });
   const problems: Problem[] = project.problems;
   const errors = problems.filter((p) => p.severity === 'error' || opts.strict);
   const warnings = problems.length - errors.length;

@@ -235,7 +235,6 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
       } else {
         input = { kind: 'output', node: answer.node ?? node, output: answer.output, ...(answer.command ? { command: answer.command } : {}), at, ...(answer.takenAt ? { takenAt: answer.takenAt } : {}) };
       }
-      if (input.kind === 'output' && opts.run && !opts.json && input.output.trim() === '') continue;
       const next = appendInput(data, session.runbook, session.inputs, input);
       if (isInputError(next)) {
         if (opts.json) emit({ type: 'error', code: next.code, message: next.message });

@@ -202,17 +202,13 @@ function currentStep(w: Work): CurrentStep {
   if (n.type === 'check') {
     const { facts, deltas } = combined(w);
     const ordered = orderCommands(n.commands, w.candidates, w.data.cases, facts, deltas);
-    const twice = n.commands.find((c) => c.twiceSeconds && w.nodeReadings.some((r) => r.parser && r.parser === parserOfCommand(r, c)));
+    const twice = n.commands.find((c) => c.twiceSeconds && w.nodeReadings.some((r) => r.parser === c.parser));
     const step: CurrentStep = { type: 'check', ...base, title: n.title, why: n.why, commands: ordered, snapshots: w.nodeReadings.length };
     if (twice && w.nodeReadings.length === 1) step.againAfterSeconds = twice.twiceSeconds;
     return step;
   }
   if (n.type === 'conclude') return { type: 'conclude', ...base, cases: n.cases, confidence: n.confidence, ...(n.message ? { message: n.message } : {}) };
   return { type: 'conclude', ...base, cases: [], confidence: 'low', message: `route to unknown runbook ${n.runbook}` };
-}
-
-function parserOfCommand(r: EvidenceRead, c: CheckCommand): string | null {
-  return r.parser === c.parser ? c.parser : null;
 }
 
 function advanceCheck(w: Work, at?: string, outcomePrefix = ''): string {
