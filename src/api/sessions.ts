@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { appendInput, isInputError, replay, type EngineData, type SessionInput, type SessionState } from '../core/engine/session.js';
 import { evidenceTrail, trailMarkdown, type EvidenceTrail } from '../core/engine/summary.js';
 import type { Project } from '../core/project.js';
-import { matchRunbooks } from '../node/search.js';
+import { fallbackRunbook, matchRunbooks } from '../node/search.js';
 import { ApiError } from './errors.js';
 import type { AnswerBody, SessionView } from './schemas.js';
 import { effectiveInputs, type SessionMeta, type SessionProgress, type SessionRecord, type SessionStore } from './store.js';
@@ -139,7 +139,7 @@ export class SessionService {
     } else {
       const matches = matchRunbooks(this.project, body.symptom ?? '');
       // Same choice as `runbook start "<symptom>"`: the best match, else triage, else the first runbook.
-      runbookId = matches[0]?.id ?? (this.data.runbooks.has('triage') ? 'triage' : this.project.runbooks[0]?.id);
+      runbookId = matches[0]?.id ?? fallbackRunbook(this.project);
       if (!runbookId) throw new ApiError('not-found', 'no runbooks are installed');
       alternatives = matches.slice(1, 4).map((m) => ({ id: m.id, title: m.title, score: m.score }));
     }

@@ -58,9 +58,8 @@ export function searchProject(project: Project, query: string, opts: { limit?: n
  */
 export function matchRunbooks(project: Project, text: string): { id: string; title: string; score: number }[] {
   const results = searchProject(project, text, { limit: 25 });
-  const routable = project.runbooks.filter((r) => r.id !== 'triage');
   const containing = new Map<string, string[]>();
-  for (const rb of routable) for (const c of rb.candidates) containing.set(c, [...(containing.get(c) ?? []), rb.id]);
+  for (const rb of project.runbooks) for (const c of rb.candidates) containing.set(c, [...(containing.get(c) ?? []), rb.id]);
   // A runbook's own match counts in full; each matching case adds a share to the runbooks that can
   // conclude it, split between them, so a case many runbooks share says little about which one fits.
   const scores = new Map<string, number>();
@@ -78,7 +77,7 @@ export function matchRunbooks(project: Project, text: string): { id: string; tit
   const norm = (x: string) => x.toLowerCase().replace(/[\s_-]+/g, ' ').trim();
   const q = norm(text);
   const top = Math.max(0, ...scores.values());
-  for (const rb of routable) {
+  for (const rb of project.runbooks) {
     if (rb.symptoms.some((sym) => { const n = norm(sym); return n.length >= 4 && (n === q || (q.length >= 6 && (n.includes(q) || q.includes(n)))); })) {
       add(rb.id, top);
     }
@@ -103,4 +102,16 @@ export function symptomMatcher(project: Project): SymptomMatcher {
     hits.forEach((h, i) => out.set(h.id, { points: points[i] ?? 0, reason: `the symptom text resembles this case (search rank ${i + 1})` }));
     return out;
   };
+}
+
+/** The runbook for "I don't know where to start", used when no runbook matches a symptom. */
+export const FALLBACK_RUNBOOK = 'triage';
+
+/**
+ * The runbook to start when a symptom matches none: the triage runbook, else the first one.
+ * @param project the project
+ * @returns a runbook id, or undefined when there are no runbooks
+ */
+export function fallbackRunbook(project: Project): string | undefined {
+  return project.runbooks.some((r) => r.id === FALLBACK_RUNBOOK) ? FALLBACK_RUNBOOK : project.runbooks[0]?.id;
 }

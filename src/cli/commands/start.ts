@@ -85,9 +85,9 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
       }
       if (!runbookId) {
         if (!symptom) throw new CliError('say what you see, e.g. runbook start "SYN no response", or pick one with --runbook <id>');
-        const { matchRunbooks } = await import('../../node/search.js');
+        const { fallbackRunbook, matchRunbooks } = await import('../../node/search.js');
         const matches = matchRunbooks(project, symptom);
-        if (matches.length === 0) runbookId = data.runbooks.has('triage') ? 'triage' : project.runbooks[0]?.id;
+        if (matches.length === 0) runbookId = fallbackRunbook(project);
         else if (matches.length > 1 && matches[1].score >= matches[0].score * 0.85) {
           runbookId = await chooseRunbook(matches.slice(0, 3), opts, io, reader, nextLine);
           if (!runbookId) {
