@@ -3,7 +3,7 @@
  * sessions and one-shot diagnosis learn anything from command output.
  */
 import type { Deltas, Facts, FactValue } from '../facts/types.js';
-import { cleanPaste, DETECT_THRESHOLD, factCatalog, getParser, parseOutput, parsersForCommand, splitPaste } from '../parsers/index.js';
+import { cleanPaste, computeDeltas, DETECT_THRESHOLD, factCatalog, getParser, parseOutput, parsersForCommand, splitPaste } from '../parsers/index.js';
 
 /** One pasted output. */
 export interface EvidenceInput {
@@ -135,45 +135,19 @@ export interface CombinedFacts {
 
 /**
  * Combine readings: the latest value of each fact wins; a numeric fact seen in
- * two or more readings gets a delta from its first to its last value.
+ * two or more readings gets a delta from its first to its last value (computeDeltas, unchanged kept).
  * @param reads readings in the order they were taken
  * @param base facts known before (answers, the kernel given separately)
  * @returns facts, deltas and the parsers that ran
  */
 export function combineReadings(reads: EvidenceRead[], base: Facts = {}): CombinedFacts {
   const facts: Facts = { ...base };
-  const seen = new Map<string, { first: number; firstAt?: number; last: number; lastAt?: number; n: number }>();
   const parsersRun = new Set<string>();
   for (const r of reads) {
-    let has = false;
-    const at = r.takenAt ? Date.parse(r.takenAt) : Number.NaN;
-    for (const k in r.facts) {
-      has = true;
-      const v = r.facts[k];
-      facts[k] = v;
-      if (typeof v !== 'number') continue;
-      const o = seen.get(k);
-      if (!o) seen.set(k, Number.isNaN(at) ? { first: v, last: v, n: 1 } : { first: v, firstAt: at, last: v, lastAt: at, n: 1 });
-      else {
-        o.last = v;
-        o.lastAt = Number.isNaN(at) ? undefined : at;
-        o.n++;
-      }
-    }
-    if (has && r.parser) parsersRun.add(r.parser);
+    Object.assign(facts, r.facts);
+    if (r.parser && Object.keys(r.facts).length > 0) parsersRun.add(r.parser);
   }
-  const deltas: Deltas = {};
-  for (const [k, o] of seen) {
-    if (o.n < 2) continue;
-    const delta = o.last - o.first;
-    const d: Deltas[string] = { from: o.first, to: o.last, delta };
-    if (o.firstAt !== undefined && o.lastAt !== undefined && o.lastAt > o.firstAt) {
-      d.seconds = (o.lastAt - o.firstAt) / 1000;
-      d.perSecond = delta / d.seconds;
-    }
-    deltas[k] = d;
-  }
-  return { facts, deltas, parsersRun };
+  return { facts, deltas: computeDeltas(reads, { unchanged: true }), parsersRun };
 }
 
 let producers: Map<string, string[]> | undefined;

@@ -12,29 +12,43 @@ export interface Snapshot {
 }
 
 /**
- * Changes of numeric facts between the first and the last snapshot (sorted by
- * time when every snapshot has one, else in the order given). Facts missing
- * from either end, or unchanged, are left out.
- * @param snapshots two or more snapshots of one command
+ * Changes of numeric facts, each from the first to the last snapshot that has it
+ * (snapshots sorted by time when every one has a time, else in the order given).
+ * Facts seen once are left out, and so are unchanged ones unless `unchanged` is
+ * set (the engine sets it: a counter that did not move is evidence too).
+ * @param snapshots two or more snapshots
+ * @param opts `unchanged`: keep facts whose delta is 0
  * @returns deltas by fact name, with seconds and perSecond when times are known
  */
-export function computeDeltas(snapshots: Snapshot[]): Deltas {
+export function computeDeltas(snapshots: Snapshot[], opts: { unchanged?: boolean } = {}): Deltas {
   const out: Deltas = {};
   if (!Array.isArray(snapshots) || snapshots.length < 2) return out;
-  let list = snapshots;
-  const times = list.map((s) => (s.takenAt ? Date.parse(s.takenAt) : NaN));
+  const times = snapshots.map((s) => (s.takenAt ? Date.parse(s.takenAt) : NaN));
   const timed = times.every((t) => Number.isFinite(t));
-  if (timed) list = list.map((s, i) => ({ s, t: times[i] })).sort((a, b) => a.t - b.t).map((x) => x.s);
-  const first = list[0];
-  const last = list[list.length - 1];
-  const seconds = timed ? (Date.parse(last.takenAt!) - Date.parse(first.takenAt!)) / 1000 : undefined;
-  for (const [name, to] of Object.entries(last.facts ?? {})) {
-    const from = first.facts?.[name];
-    if (typeof from !== 'number' || typeof to !== 'number' || from === to) continue;
-    const d: Deltas[string] = { from, to, delta: to - from };
-    if (seconds !== undefined) {
-      d.seconds = seconds;
-      if (seconds > 0) d.perSecond = Math.round(((to - from) / seconds) * 1000) / 1000;
+  const order = snapshots.map((_, i) => i);
+  if (timed) order.sort((x, y) => times[x] - times[y]);
+  // Each numeric fact from the first to the last snapshot that has it.
+  const seen = new Map<string, { from: number; fromAt: number; to: number; toAt: number; n: number }>();
+  for (const i of order) {
+    const facts = snapshots[i]?.facts ?? {};
+    for (const name in facts) {
+      const v = facts[name];
+      if (typeof v !== 'number') continue;
+      const o = seen.get(name);
+      if (!o) seen.set(name, { from: v, fromAt: times[i], to: v, toAt: times[i], n: 1 });
+      else {
+        o.to = v;
+        o.toAt = times[i];
+        o.n++;
+      }
+    }
+  }
+  for (const [name, o] of seen) {
+    if (o.n < 2 || (o.from === o.to && !opts.unchanged)) continue;
+    const d: Deltas[string] = { from: o.from, to: o.to, delta: o.to - o.from };
+    if (Number.isFinite(o.fromAt) && Number.isFinite(o.toAt) && o.toAt > o.fromAt) {
+      d.seconds = (o.toAt - o.fromAt) / 1000;
+      d.perSecond = Math.round((d.delta / d.seconds) * 1000) / 1000;
     }
     out[name] = d;
   }
