@@ -25,8 +25,9 @@ export function contentRoot(): string {
 
 function listFiles(dir: string, ext: RegExp): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => ext.test(f))
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((f) => (f.isFile() || f.isSymbolicLink()) && ext.test(f.name))
+    .map((f) => f.name)
     .sort()
     .map((f) => join(dir, f));
 }
