@@ -141,8 +141,8 @@ export function renderEntry(e: Entry, io: Pick<CliIO, 'color'>): string {
   if (e.applies.markdown || e.applies.kernel) {
     out.push('', h('Applies to'));
     if (e.applies.kernel) out.push(`  kernel: ${c.bold(e.applies.kernel)}`);
-    if (e.applies.distros.length) out.push(`  distros: ${e.applies.distros.join(', ')}`);
-    for (const l of e.applies.libraries) out.push(`  ${l.name}${l.versions ? ` ${l.versions}` : ''}${l.note ? `: ${l.note}` : ''}`);
+    if (e.applies.distros.length) out.push(wrap(`distros: ${e.applies.distros.join(', ')}`, 78, '  '));
+    for (const l of e.applies.libraries) out.push(wrap(`- ${l.name}${l.versions && l.versions !== 'any' ? ` ${l.versions}` : ''}${l.note ? `: ${l.note}` : ''}`, 78, '  '));
     if (e.applies.markdown) out.push(wrap(plain(e.applies.markdown), 78, '  '));
   }
   for (const s of e.sections.filter((x) => x.key.startsWith('other:') || (e.kind === 'note' && x.key === 'intro'))) {
@@ -150,9 +150,9 @@ export function renderEntry(e: Entry, io: Pick<CliIO, 'color'>): string {
   }
   if (e.sources.length) {
     out.push('', h('Sources'));
-    for (const s of e.sources) out.push(`  - ${[s.seed, s.section && `"${s.section}"`, s.url, s.note].filter(Boolean).join(', ')}`);
+    for (const s of e.sources) out.push(wrap(`- ${[s.seed, s.section && `"${s.section}"`, s.url, s.note].filter(Boolean).join(', ')}`, 78, '  '));
   }
-  if (e.related.length) out.push('', h('Related'), `  ${e.related.join(', ')}`);
+  if (e.related.length) out.push('', h('Related'), wrap(e.related.join(', '), 78, '  '));
   return out.join('\n') + '\n';
 }
 
