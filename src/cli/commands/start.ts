@@ -148,7 +148,7 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
       if (opts.json) emit({ type: 'concluded', session: session.id, summary: trail, markdown: trailMarkdown(trail) });
       else {
         io.stdout(renderConclusion(state, data.cases, io));
-        io.stdout(c.dim(save ? `\nSession ${session.id} saved. Ticket summary: runbook summary ${session.id} (add --json for JSON).\n` : '\nSession not saved (--no-save). Type summary before the end to print the ticket summary.\n'));
+        io.stdout(c.dim(save ? `\nSession ${session.id} saved. Ticket summary: runbook summary ${session.id} (add --json for JSON).\n` : '\nSession not saved (--no-save); run without it to keep a ticket summary (runbook summary).\n'));
       }
       reader?.close();
       return 0;
