@@ -18,7 +18,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -40,6 +40,16 @@ export const TARGETS = { stepsPerSecond: 3000, p99Ms: 20 };
 export function netstatPaste() {
   const fixture = join(ROOT, 'test', 'fixtures', 'api', 'netstat-s--rhel7-nat-paws.txt');
   return readFileSync(fixture, 'utf8');
+}
+
+/**
+ * The paste as it would read `i` snapshots later: the IP packet counters moved on.
+ * @param {string} paste the netstat -s text
+ * @param {number} i which variant
+ * @returns {string} a paste that differs from every other variant
+ */
+export function varied(paste, i) {
+  return paste.replace(/^(\s*)(\d+)( total packets received| requests sent out)$/gm, (_, sp, n, rest) => `${sp}${BigInt(n) + BigInt(i) * 1000n}${rest}`);
 }
 
 async function lib(path) {
@@ -88,7 +98,8 @@ function startServer(db) {
     cwd: ROOT,
     // Request logs stay on (info), as in production; they go to /dev/null here.
     env: { ...process.env, RUNBOOK_RATE_LIMIT: '0', RUNBOOK_LOG_LEVEL: process.env.API_BENCH_LOG_LEVEL ?? 'info', RUNBOOK_API_KEYS: '' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    // API_BENCH_SERVER_OUT keeps the server's stdout (e.g. with --trace-gc) in a file.
+    stdio: ['ignore', process.env.API_BENCH_SERVER_OUT ? openSync(process.env.API_BENCH_SERVER_OUT, 'w') : 'ignore', 'pipe'],
   });
   return new Promise((resolve, reject) => {
     let err = '';
@@ -136,7 +147,9 @@ export async function run(opts = {}) {
     log(`preparing ${amount + warmup} sessions at ${RUNBOOK}/${CHECK_NODE}...`);
     const { ids, command } = await prepare(db, amount + warmup);
     server = await startServer(db);
-    const body = JSON.stringify({ version: 1, node: CHECK_NODE, output: paste, command });
+    // Every answer carries a different paste (the packet counters move), as real pastes do, so
+    // each step reads its output for real instead of finding it among the engine's memoized readings.
+    const bodyFor = (i) => JSON.stringify({ version: 1, node: CHECK_NODE, output: varied(paste, i), command });
     let next = 0;
     const base = {
       url: server.base,
@@ -146,7 +159,10 @@ export async function run(opts = {}) {
       requests: [
         {
           method: 'POST',
-          setupRequest: (req) => ({ ...req, path: `/v1/sessions/${ids[next++]}/answers`, body }),
+          setupRequest: (req) => {
+            const i = next++;
+            return { ...req, path: `/v1/sessions/${ids[i]}/answers`, body: bodyFor(i) };
+          },
         },
       ],
     };
@@ -155,7 +171,11 @@ export async function run(opts = {}) {
     log(`measuring ${amount} answers at ${connections} connections...`);
     const load = loadavg()[0];
     const cpu0 = cpuMs(server.child.pid);
+    const own0 = process.cpuUsage();
+    const t0 = performance.now();
     const r = await cannon({ ...base, amount });
+    const seconds = (performance.now() - t0) / 1000;
+    const own = process.cpuUsage(own0);
     const cpu1 = cpuMs(server.child.pid);
     const serverCpuMsPerStep = cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / r.requests.total : null;
     const check = await fetch(`${server.base}/v1/sessions/${ids[warmup]}`).then((x) => x.json());
@@ -167,11 +187,13 @@ export async function run(opts = {}) {
       requests: r.requests.total,
       non2xx: r.non2xx,
       errors: r.errors + r.timeouts,
-      stepsPerSecond: Math.round(r.requests.total / (r.duration || 1)),
-      latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+      // autocannon's own duration is in whole seconds; time the run here.
+      stepsPerSecond: Math.round(r.requests.total / seconds),
+      latencyMs: { mean: r.latency.mean, p50: r.latency.p50, p90: r.latency.p90, p97_5: r.latency.p97_5, p99: r.latency.p99, max: r.latency.max },
       verified: check.version === 2 && check.current?.node === CHECK_NODE && check.current?.snapshots === 1,
       serverCpuMsPerStep: serverCpuMsPerStep === null ? null : Number(serverCpuMsPerStep.toFixed(3)),
       stepsPerServerCpuSecond: serverCpuMsPerStep ? Math.round(1000 / serverCpuMsPerStep) : null,
+      loadGeneratorCpuMsPerStep: Number(((own.user + own.system) / 1000 / r.requests.total).toFixed(3)),
       machine: `${cpus().length} cores shared by the server and the load generator (loopback), load average ${load.toFixed(1)} at the start`,
     };
     result.meetsTargets = result.stepsPerSecond >= TARGETS.stepsPerSecond && result.latencyMs.p99 < TARGETS.p99Ms && result.non2xx === 0;
@@ -196,6 +218,7 @@ export function format(r) {
     `  ${r.stepsPerSecond} steps/s (target >= ${TARGETS.stepsPerSecond}), p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms (target < ${TARGETS.p99Ms}), max ${r.latencyMs.max} ms`,
     `  ${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors; state checked after the run: ${r.verified ? 'ok' : 'WRONG'}`,
     ...(r.serverCpuMsPerStep !== null ? [`  server CPU ${r.serverCpuMsPerStep} ms per step (${r.stepsPerServerCpuSecond} steps per CPU-second of the server process)`] : []),
+    `  load generator CPU ${r.loadGeneratorCpuMsPerStep} ms per step; latency mean ${r.latencyMs.mean} ms, p90 ${r.latencyMs.p90} ms, p97.5 ${r.latencyMs.p97_5} ms`,
     `  ${r.machine}; targets ${r.meetsTargets ? 'met' : 'NOT met'}`,
   ].join('\n');
 }

@@ -110,6 +110,20 @@ describe('evidence and deltas', () => {
   });
 });
 
+  it('reads the same paste taken at different times with each time, sharing one parse', () => {
+    const first = readEvidence({ output: NETSTAT_1, command: 'netstat -s', takenAt: '2026-01-01T00:00:00Z' });
+    const later = readEvidence({ output: NETSTAT_1, command: 'netstat -s', takenAt: '2026-01-01T00:05:00Z' });
+    const untimed = readEvidence({ output: NETSTAT_1, command: 'netstat -s' });
+    expect(first[0].takenAt).toBe('2026-01-01T00:00:00Z');
+    expect(later[0].takenAt).toBe('2026-01-01T00:05:00Z');
+    expect(untimed[0].takenAt).toBeUndefined();
+    // The facts are one reading's, not a copy per time.
+    expect(later[0].facts).toBe(first[0].facts);
+    // An unchanged paste five minutes later: every counter has a zero delta over 300 s.
+    const { deltas } = combineReadings([...first, ...later]);
+    expect(deltas['netstat.TcpExt.PAWSPassive']).toMatchObject({ delta: 0, seconds: 300, perSecond: 0 });
+  });
+
 describe('ranking', () => {
   it('rules a case out by kernel range and says why', () => {
     const ranked = rankCandidates([recycle], { facts: { 'kernel.release': '5.10.0-21-amd64', 'sysctl.net.ipv4.tcp_tw_recycle': 1 }, deltas: {} });

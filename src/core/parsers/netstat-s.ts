@@ -42,6 +42,28 @@ interface Raw {
   value: number;
 }
 
+/**
+ * Sentence keys of printed lines, memoized: `netstat -s` prints the same few
+ * hundred sentences everywhere, so a paste mostly hits this table. Bounded: it
+ * starts over past {@link SENTENCE_MEMO_MAX} distinct texts.
+ */
+const sentenceMemo = new Map<string, string>();
+const SENTENCE_MEMO_MAX = 4096;
+
+function sentenceKey(template: string): string {
+  let key = sentenceMemo.get(template);
+  if (key === undefined) {
+    key = normalizeSentence(template);
+    if (sentenceMemo.size >= SENTENCE_MEMO_MAX) sentenceMemo.clear();
+    sentenceMemo.set(template, key);
+  }
+  return key;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 function readRaw(text: string): { raw: Raw[]; unread: string[]; groups: number } {
   const raw: Raw[] = [];
   const unread: string[] = [];
@@ -51,19 +73,25 @@ function readRaw(text: string): { raw: Raw[]; unread: string[]; groups: number }
   for (const line of lines(text)) {
     const t = line.trim();
     if (t === '') continue;
-    const g = GROUP_RE.exec(line);
-    if (g && !line.startsWith(' ')) {
-      group = g[1];
-      histogram = undefined;
-      groups++;
-      continue;
+    // Most lines start with their number: try that shape first.
+    if (isDigit(t.charCodeAt(0))) {
+      const lead = LEADING_NUM_RE.exec(t);
+      if (lead) {
+        raw.push({ group, sentence: sentenceKey(`# ${lead[2]}`), value: Number(lead[1]) });
+        continue;
+      }
     }
-    if (/^icmp input histogram:?$/i.test(t)) {
-      histogram = 'In';
-      continue;
+    if (line.charCodeAt(0) !== 32 && line.charCodeAt(0) !== 9) {
+      const g = GROUP_RE.exec(line);
+      if (g) {
+        group = g[1];
+        histogram = undefined;
+        groups++;
+        continue;
+      }
     }
-    if (/^icmp output histogram:?$/i.test(t)) {
-      histogram = 'Out';
+    if (t.length <= 24 && /^icmp (input|output) histogram:?$/i.test(t)) {
+      histogram = t.charAt(5).toLowerCase() === 'i' ? 'In' : 'Out';
       continue;
     }
     const kv = KEY_VALUE_RE.exec(t);
@@ -73,14 +101,9 @@ function readRaw(text: string): { raw: Raw[]; unread: string[]; groups: number }
       raw.push({ group, histogram: isHist ? histogram : undefined, key: k, value: Number(kv[2]) });
       continue;
     }
-    const lead = LEADING_NUM_RE.exec(t);
-    if (lead) {
-      raw.push({ group, sentence: normalizeSentence(`# ${lead[2]}`), value: Number(lead[1]) });
-      continue;
-    }
     const emb = EMBEDDED_NUM_RE.exec(t);
     if (emb) {
-      raw.push({ group, sentence: normalizeSentence(`${emb[1]} # ${emb[3]}`), value: Number(emb[2]) });
+      raw.push({ group, sentence: sentenceKey(`${emb[1]} # ${emb[3]}`), value: Number(emb[2]) });
       continue;
     }
     const fw = /^Forwarding is (enabled|disabled)/i.exec(t);
