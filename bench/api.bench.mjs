@@ -94,7 +94,9 @@ async function prepare(db, count) {
 function startServer(db) {
   // API_BENCH_NODE_ARGS passes flags to the server's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
   const nodeArgs = (process.env.API_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'runbook.js'), 'serve', '--port', '0', '--db', db], {
+  // API_BENCH_SERVER_ARGS passes options to `runbook serve` (e.g. "--threads 0").
+  const serveArgs = (process.env.API_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'runbook.js'), 'serve', '--port', '0', '--db', db, ...serveArgs], {
     cwd: ROOT,
     // Request logs stay on (info), as in production; they go to /dev/null here.
     env: { ...process.env, RUNBOOK_RATE_LIMIT: '0', RUNBOOK_LOG_LEVEL: process.env.API_BENCH_LOG_LEVEL ?? 'info', RUNBOOK_API_KEYS: '' },
@@ -149,7 +151,8 @@ export async function run(opts = {}) {
     server = await startServer(db);
     // Every answer carries a different paste (the packet counters move), as real pastes do, so
     // each step reads its output for real instead of finding it among the engine's memoized readings.
-    const bodyFor = (i) => JSON.stringify({ version: 1, node: CHECK_NODE, output: varied(paste, i), command });
+    // The bodies are built before the run, so the load generator only sends them.
+    const bodies = ids.map((_, i) => Buffer.from(JSON.stringify({ version: 1, node: CHECK_NODE, output: varied(paste, i), command })));
     let next = 0;
     const base = {
       url: server.base,
@@ -161,7 +164,7 @@ export async function run(opts = {}) {
           method: 'POST',
           setupRequest: (req) => {
             const i = next++;
-            return { ...req, path: `/v1/sessions/${ids[i]}/answers`, body: bodyFor(i) };
+            return { ...req, path: `/v1/sessions/${ids[i]}/answers`, body: bodies[i] };
           },
         },
       ],
@@ -189,7 +192,7 @@ export async function run(opts = {}) {
       errors: r.errors + r.timeouts,
       // autocannon's own duration is in whole seconds; time the run here.
       stepsPerSecond: Math.round(r.requests.total / seconds),
-      latencyMs: { mean: r.latency.mean, p50: r.latency.p50, p90: r.latency.p90, p97_5: r.latency.p97_5, p99: r.latency.p99, max: r.latency.max },
+      latencyMs: { mean: r.latency.mean, p10: r.latency.p10, p25: r.latency.p25, p50: r.latency.p50, p75: r.latency.p75, p90: r.latency.p90, p97_5: r.latency.p97_5, p99: r.latency.p99, max: r.latency.max },
       verified: check.version === 2 && check.current?.node === CHECK_NODE && check.current?.snapshots === 1,
       serverCpuMsPerStep: serverCpuMsPerStep === null ? null : Number(serverCpuMsPerStep.toFixed(3)),
       stepsPerServerCpuSecond: serverCpuMsPerStep ? Math.round(1000 / serverCpuMsPerStep) : null,

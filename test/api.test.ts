@@ -75,10 +75,11 @@ async function walk(s: Server, id: string, script: Record<string, Record<string,
   return { view, sent };
 }
 
-describe('walking a real runbook over HTTP', () => {
+// The engine runs in the server's thread (0) or in worker threads (2: sessions are spread over both).
+describe.each([0, 2])('walking a real runbook over HTTP (engine threads: %i)', (engineThreads) => {
   let s: Server;
   beforeAll(async () => {
-    s = await server();
+    s = await server({ engineThreads });
   });
 
   it('lists the runbook, starts a session for a ticket, and walks it to a conclusion', async () => {
@@ -312,6 +313,9 @@ describe('bad inputs get the right status and a JSON error', () => {
       override async get(): Promise<SessionRecord | undefined> {
         throw new Error('disk exploded at /var/lib/secret/runbook.db');
       }
+      override async getMeta(): Promise<SessionRecord | undefined> {
+        throw new Error('disk exploded at /var/lib/secret/runbook.db');
+      }
     }
     const b = await server({ store: new Broken() });
     const r = await call(b.base, 'GET', '/v1/sessions/anything');
@@ -370,9 +374,9 @@ describe('keys, CORS and rate limits', () => {
   });
 });
 
-describe('concurrent answers to one session', () => {
+describe.each([0, 2])('concurrent answers to one session (engine threads: %i)', (engineThreads) => {
   it('50 simultaneous answers at one version: exactly one lands, 49 get 409 with the state', async () => {
-    const s = await server();
+    const s = await server({ engineThreads });
     const c = (await call(s.base, 'POST', '/v1/sessions', { runbook: RUNBOOK })).body;
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => call(s.base, 'POST', `/v1/sessions/${c.id}/answers`, { version: 0, node: 'who-fails', choice: (i % 4) + 1 })),
@@ -386,7 +390,7 @@ describe('concurrent answers to one session', () => {
   });
 
   it('50 writers retrying on 409: every write lands once, in order, with no gaps or duplicates', async () => {
-    const s = await server();
+    const s = await server({ engineThreads });
     const c = (await call(s.base, 'POST', '/v1/sessions', { runbook: RUNBOOK })).body;
     const landed: number[] = [];
     let conflicts = 0;

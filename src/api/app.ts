@@ -20,6 +20,7 @@ import { registerSessionRoutes } from './routes-sessions.js';
 import { bearerToken, KeyRing, loggerOptions, rateLimitKey } from './security.js';
 import { responseSerializer, type ResponseValidation } from './serialize.js';
 import { SessionService } from './sessions.js';
+import { inlineEngine, WorkerEngine, type EngineClient } from './engine-pool.js';
 import type { SessionStore } from './store.js';
 
 /** The largest request body accepted (pasted output included): 1 MB. */
@@ -43,8 +44,10 @@ export interface AppOptions {
   siteDir?: string;
   /** Check responses against their schemas: `strict` fails the request, `log` logs and sends, `off` skips. Default `log`. */
   responseValidation?: ResponseValidation;
-  /** Replayed session states kept in memory (default 10,000). */
+  /** Replayed session states kept in memory, per engine thread (default 2,000). */
   cacheSize?: number;
+  /** Worker threads for the session engine; 0 (the default here) runs it in the server's thread. `runbook serve` defaults to one per spare core. */
+  engineThreads?: number;
 }
 
 declare module 'fastify' {
@@ -144,7 +147,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }
 
   const data = engineData(opts.project);
-  const sessions = new SessionService(opts.store, opts.project, data, opts.cacheSize);
+  const cacheSize = opts.cacheSize ?? 2_000;
+  const engine: EngineClient =
+    (opts.engineThreads ?? 0) > 0
+      ? new WorkerEngine(data, { threads: opts.engineThreads, cacheSize, onError: (msg) => app.log.error(msg) })
+      : inlineEngine(data, cacheSize);
+  app.addHook('onClose', async () => {
+    await engine.close();
+  });
+  const sessions = new SessionService(opts.store, opts.project, engine, cacheSize * Math.max(1, engine.threads));
   registerContentRoutes(app, opts.project);
   registerSessionRoutes(app, sessions, opts.store);
 

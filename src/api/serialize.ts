@@ -7,6 +7,16 @@ import { safeParse, type $ZodType } from 'zod/v4/core';
 /** How responses are checked: `strict` fails the request, `log` logs and sends, `off` skips the check. */
 export type ResponseValidation = 'strict' | 'log' | 'off';
 
+/**
+ * A response body already serialized (by an engine worker). Routes return it
+ * in place of the object; the serializer sends the text, checking it against
+ * the schema first when responses are checked.
+ */
+export class JsonText {
+  /** @param json the JSON text */
+  constructor(readonly json: string) {}
+}
+
 type SchemaLike = $ZodType | { properties: $ZodType };
 
 function resolve(schema: unknown): $ZodType | undefined {
@@ -25,7 +35,9 @@ function resolve(schema: unknown): $ZodType | undefined {
 export function responseSerializer(mode: ResponseValidation, warn: (message: string) => void) {
   return ({ schema, method, url }: { schema: unknown; method: string; url: string }) => {
     const zod = resolve(schema as SchemaLike);
-    return (data: unknown): string => {
+    return (input: unknown): string => {
+      if (input instanceof JsonText && (!zod || mode === 'off')) return input.json;
+      const data = input instanceof JsonText ? (JSON.parse(input.json) as unknown) : input;
       if (!zod || mode === 'off') return JSON.stringify(data);
       const r = safeParse(zod, data);
       if (r.success) return JSON.stringify(r.data);

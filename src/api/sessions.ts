@@ -1,79 +1,51 @@
 /**
- * Sessions over HTTP: the store's event log replayed by the core engine
- * (`replay`, `appendInput`), guarded by the version the client saw. The API
- * never computes a state itself: it calls the same functions as the CLI.
+ * Sessions over HTTP: the store's event log, guarded by the version the client
+ * saw, and the engine ({@link EngineHost}, in this thread or in workers) that
+ * replays it with the same core functions as the CLI (`replay`, `appendInput`).
+ * This class does storage and concurrency; the engine computes and renders.
  *
- * Replayed states are cached per `(session, version)`: a version names one
- * immutable log prefix, so a cached state is correct on any node.
+ * A write goes: read the session row, have the engine compute the next state
+ * (from its cached state for this version, or from the log), append the event
+ * with the version as guard, then tell the engine whether the write landed so
+ * it caches the new state only when it did.
  */
 import { randomUUID } from 'node:crypto';
-import { appendInput, isInputError, replay, type EngineData, type SessionInput, type SessionState } from '../core/engine/session.js';
-import { evidenceTrail, trailMarkdown, type EvidenceTrail } from '../core/engine/summary.js';
+import type { SessionInput } from '../core/engine/session.js';
+import type { EvidenceTrail } from '../core/engine/summary.js';
 import type { Project } from '../core/project.js';
 import { fallbackRunbook, matchRunbooks } from '../node/search.js';
+import type { EngineError, EngineReply, EngineRequest } from './engine-host.js';
+import { EngineUnavailable, type EngineClient } from './engine-pool.js';
 import { ApiError } from './errors.js';
-import type { AnswerBody, SessionView } from './schemas.js';
-import { effectiveInputs, type SessionMeta, type SessionProgress, type SessionRecord, type SessionStore } from './store.js';
+import type { AnswerBody } from './schemas.js';
+import { JsonText } from './serialize.js';
+import { effectiveInputs, type SessionMeta, type SessionRecord, type SessionStore } from './store.js';
 
-interface Cached {
-  version: number;
-  inputs: SessionInput[];
-  state: SessionState;
-}
-
-/** The progress columns a store keeps for a state. */
-function progressOf(state: SessionState, steps: number): SessionProgress {
-  return {
-    runbook: state.runbook,
-    node: state.current.node,
-    finished: state.finished,
-    conclusion: state.current.type === 'conclude' ? state.current.cases : [],
-    steps,
-  };
-}
+type Rendered = Extract<EngineReply, { json: string }>;
 
 /** Sessions for the routes: create, read, answer, go back, summarize. */
 export class SessionService {
-  private readonly cache = new Map<string, Cached>();
+  private token = 0;
+  /** Sessions whose state at a version the engine reported caching: their log need not be sent. */
+  private readonly engineHas = new Map<string, number>();
 
   /**
    * @param store where sessions live
    * @param project the loaded project (for matching symptoms to runbooks)
-   * @param data the engine's view of the project
-   * @param cacheSize replayed states kept in memory (0 disables the cache)
+   * @param engine where the engine runs
+   * @param hintSize sessions remembered as cached by the engine (its cache size)
    */
   constructor(
     private readonly store: SessionStore,
     private readonly project: Project,
-    private readonly data: EngineData,
-    private readonly cacheSize = 10_000,
+    private readonly engine: EngineClient,
+    private readonly hintSize = 2_000,
   ) {}
 
-  private remember(id: string, c: Cached): void {
-    if (this.cacheSize <= 0) return;
-    this.cache.delete(id);
-    this.cache.set(id, c);
-    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
-  }
-
-  /** The cached state of a session at its stored version, if any. */
-  private fresh(rec: SessionMeta): Cached | undefined {
-    const hit = this.cache.get(rec.id);
-    return hit && hit.version === rec.version ? hit : undefined;
-  }
-
-  /** Replay a stored session (or take its cached state). */
-  private stateOf(rec: SessionRecord): Cached {
-    const hit = this.fresh(rec);
-    if (hit) return hit;
-    const inputs = effectiveInputs(rec.events);
-    const state = replay(this.data, rec.runbook, inputs);
-    if (isInputError(state)) {
-      throw new ApiError('internal', `session ${rec.id} no longer replays over the installed runbooks (${state.message}); start a new session`);
-    }
-    const c = { version: rec.version, inputs, state };
-    this.remember(rec.id, c);
-    return c;
+  private hint(id: string, version: number): void {
+    this.engineHas.delete(id);
+    this.engineHas.set(id, version);
+    if (this.engineHas.size > this.hintSize) this.engineHas.delete(this.engineHas.keys().next().value as string);
   }
 
   private async load(id: string): Promise<SessionRecord> {
@@ -82,60 +54,62 @@ export class SessionService {
     return rec;
   }
 
-  /**
-   * The JSON view of a session.
-   * @param meta the stored session
-   * @param state its replayed state
-   * @param steps its effective inputs
-   * @returns the view
-   */
-  view(meta: SessionMeta, state: SessionState, steps: number): SessionView {
-    let conclusion: SessionView['conclusion'] = null;
-    if (state.finished) {
-      const t = evidenceTrail(state, this.data);
-      if (t.conclusion) {
-        conclusion = {
-          ...(t.conclusion.confidence ? { confidence: t.conclusion.confidence } : {}),
-          ...(t.conclusion.message ? { message: t.conclusion.message } : {}),
-          cases: t.conclusion.cases,
-          fix: t.fix,
-        };
-      }
+  private async run(req: EngineRequest): Promise<EngineReply> {
+    try {
+      return await this.engine.call(req);
+    } catch (e) {
+      if (e instanceof EngineUnavailable) throw new ApiError('unavailable', e.message);
+      throw e;
     }
-    return {
-      id: meta.id,
-      runbook: meta.runbook,
-      currentRunbook: state.runbook,
-      ...(meta.symptom ? { symptom: meta.symptom } : {}),
-      ...(meta.externalRef ? { externalRef: meta.externalRef } : {}),
-      createdAt: meta.createdAt,
-      updatedAt: meta.updatedAt,
-      version: meta.version,
-      steps,
-      finished: state.finished,
-      current: state.current as SessionView['current'],
-      candidates: state.candidates.map(({ id, title, score, status, why }) => ({ id, title, score, status, why })),
-      transcript: state.transcript.map((t) =>
-        t.readings
-          ? { ...t, readings: t.readings.map((r) => ({ command: r.command, parser: r.parser, confidence: r.confidence, factCount: Object.keys(r.facts).length, warnings: r.warnings })) }
-          : t,
-      ) as SessionView['transcript'],
-      facts: state.facts,
-      deltas: state.deltas as SessionView['deltas'],
-      conclusion,
-    };
+  }
+
+  /**
+   * Run a request that needs the session's state at `meta.version`: without the log when the
+   * engine should have it cached, with it (read from the store) when not or when the engine misses.
+   */
+  private async withState(meta: SessionMeta, make: (inputs?: SessionInput[]) => EngineRequest, rec?: SessionRecord): Promise<Exclude<EngineReply, { miss: true }>> {
+    if (!rec && this.engineHas.get(meta.id) === meta.version) {
+      const r = await this.run(make());
+      if (!('miss' in r)) return r;
+    }
+    const full = rec ?? (await this.load(meta.id));
+    if (full.version !== meta.version) {
+      // The session moved between the two reads: someone else wrote first.
+      throw await this.conflict(full, `the session moved to version ${full.version} while this request was being applied; here is the current state`);
+    }
+    const r = await this.run(make(effectiveInputs(full.events)));
+    if ('miss' in r) throw new ApiError('internal', 'the engine did not take the session log');
+    return r;
+  }
+
+  private fail(e: EngineError): ApiError {
+    const body = e.session ? { body: { session: JSON.parse(e.session) as unknown } } : {};
+    return new ApiError(e.code, e.message, { ...(e.field ? { field: e.field } : {}), ...body });
+  }
+
+  private rendered(r: EngineReply): Rendered {
+    if ('miss' in r) throw new ApiError('internal', 'the engine has no state for this session');
+    if (!r.ok) throw this.fail(r.error);
+    if (!('json' in r)) throw new ApiError('internal', 'the engine answered with something else than a session');
+    return r;
+  }
+
+  private async conflict(rec: SessionRecord, message: string): Promise<ApiError> {
+    const r = this.rendered(await this.withState(rec, (inputs) => ({ op: 'view', meta: rec, ...(inputs ? { inputs } : {}) }), rec));
+    this.hint(rec.id, rec.version);
+    return new ApiError('version-conflict', message, { body: { session: JSON.parse(r.json) as unknown } });
   }
 
   /**
    * Start a session from a runbook id or a symptom.
    * @param body `{ runbook }` or `{ symptom }`, and an optional `externalRef`
-   * @returns the new session's view
+   * @returns the new session's id and view
    */
-  async create(body: { runbook?: string; symptom?: string; externalRef?: string }): Promise<SessionView> {
+  async create(body: { runbook?: string; symptom?: string; externalRef?: string }): Promise<{ id: string; view: JsonText }> {
     let runbookId = body.runbook;
     let alternatives: { id: string; title: string; score: number }[] | undefined;
     if (runbookId) {
-      if (!this.data.runbooks.has(runbookId)) throw new ApiError('not-found', `no runbook "${runbookId}"; GET /v1/runbooks lists them`, { field: 'body.runbook' });
+      if (!this.project.runbooks.some((r) => r.id === runbookId)) throw new ApiError('not-found', `no runbook "${runbookId}"; GET /v1/runbooks lists them`, { field: 'body.runbook' });
     } else {
       const matches = matchRunbooks(this.project, body.symptom ?? '');
       // Same choice as `runbook start "<symptom>"`: the best match, else triage, else the first runbook.
@@ -143,19 +117,36 @@ export class SessionService {
       if (!runbookId) throw new ApiError('not-found', 'no runbooks are installed');
       alternatives = matches.slice(1, 4).map((m) => ({ id: m.id, title: m.title, score: m.score }));
     }
-    const state = replay(this.data, runbookId, []);
-    if (isInputError(state)) throw new ApiError('not-found', state.message);
-    const meta = await this.store.create({
-      id: randomUUID(),
+    const createdAt = new Date().toISOString();
+    const id = randomUUID();
+    const draft: SessionMeta = {
+      id,
       runbook: runbookId,
       ...(body.symptom ? { symptom: body.symptom } : {}),
       ...(body.externalRef ? { externalRef: body.externalRef } : {}),
-      createdAt: new Date().toISOString(),
-      progress: progressOf(state, 0),
-    });
-    this.remember(meta.id, { version: 0, inputs: [], state });
-    const v = this.view(meta, state, 0);
-    return alternatives ? { ...v, alternatives } : v;
+      createdAt,
+      updatedAt: createdAt,
+      version: 0,
+      progress: { runbook: runbookId, node: '', finished: false, conclusion: [], steps: 0 },
+    };
+    const token = ++this.token;
+    const r = this.rendered(await this.run({ op: 'start', token, meta: draft, ...(alternatives ? { alternatives } : {}) }));
+    let ok = false;
+    try {
+      await this.store.create({
+        id,
+        runbook: runbookId,
+        ...(body.symptom ? { symptom: body.symptom } : {}),
+        ...(body.externalRef ? { externalRef: body.externalRef } : {}),
+        createdAt,
+        progress: r.progress,
+      });
+      ok = true;
+    } finally {
+      this.engine.settle({ op: 'settle', token, id, version: 0, ok });
+    }
+    this.hint(id, 0);
+    return { id, view: new JsonText(r.json) };
   }
 
   /**
@@ -163,10 +154,12 @@ export class SessionService {
    * @param id the session id
    * @returns its view
    */
-  async get(id: string): Promise<SessionView> {
-    const rec = await this.load(id);
-    const c = this.stateOf(rec);
-    return this.view(rec, c.state, c.inputs.length);
+  async get(id: string): Promise<JsonText> {
+    const meta = await this.store.getMeta(id);
+    if (!meta) throw new ApiError('not-found', `no session "${id}"`);
+    const r = this.rendered(await this.withState(meta, (inputs) => ({ op: 'view', meta, ...(inputs ? { inputs } : {}) })));
+    this.hint(id, meta.version);
+    return new JsonText(r.json);
   }
 
   /**
@@ -192,8 +185,29 @@ export class SessionService {
     }));
   }
 
-  private conflict(rec: SessionRecord, c: Cached, message: string, code: 'version-conflict' | 'wrong-node' | 'finished' = 'version-conflict'): ApiError {
-    return new ApiError(code, message, { body: { session: this.view(rec, c.state, c.inputs.length) } });
+  private async staleVersion(id: string, seen: number, what: string): Promise<ApiError> {
+    const rec = await this.load(id);
+    return this.conflict(rec, `the session is at version ${rec.version}, not ${seen}: ${what}; here is the current state`);
+  }
+
+  /** Append the event the engine computed; tell the engine whether it landed. */
+  private async write(meta: SessionMeta, token: number, r: Rendered, event: SessionInput | { kind: 'back'; at: string }): Promise<JsonText> {
+    let ok = false;
+    let w: Awaited<ReturnType<SessionStore['append']>> | undefined;
+    try {
+      w = await this.store.append(meta.id, meta.version, event, r.progress);
+      ok = w.ok;
+    } finally {
+      this.engine.settle({ op: 'settle', token, id: meta.id, version: meta.version + 1, ok });
+    }
+    if (!w.ok) {
+      if (w.reason === 'not-found') throw new ApiError('not-found', `no session "${meta.id}"`);
+      // Lost the race inside the store: answer with the state that won.
+      const now = await this.load(meta.id);
+      throw await this.conflict(now, `the session moved to version ${now.version} while this answer was being applied; here is the current state`);
+    }
+    this.hint(meta.id, meta.version + 1);
+    return new JsonText(r.json);
   }
 
   /**
@@ -202,40 +216,17 @@ export class SessionService {
    * @param body the answer
    * @returns the new view
    */
-  async answer(id: string, body: AnswerBody): Promise<SessionView> {
-    // The session row first; its log only when no replayed state is cached for its version.
+  async answer(id: string, body: AnswerBody): Promise<JsonText> {
     const meta = await this.store.getMeta(id);
     if (!meta) throw new ApiError('not-found', `no session "${id}"`);
-    const hit = this.fresh(meta);
-    const rec: SessionRecord = hit ? { ...meta, events: [] } : await this.load(id);
-    if (body.version !== rec.version) {
-      const full = hit ? await this.load(id) : rec;
-      throw this.conflict(full, this.stateOf(full), `the session is at version ${full.version}, not ${body.version}: someone else answered first; here is the current state`);
-    }
-    // The happy path replays once (inside appendInput): the inputs come from the cached state or
-    // the log, and the current runbook from the cached state or the progress stored with the last write.
-    const inputs = hit?.inputs ?? effectiveInputs(rec.events);
-    const runbookNow = hit?.state.runbook ?? rec.progress.runbook;
-    if (!this.data.runbooks.get(runbookNow)?.nodes[body.node]) {
-      const node = hit?.state.current.node ?? rec.progress.node;
-      throw new ApiError('unknown-node', `"${body.node}" is not a node of runbook "${runbookNow}"; answer current.node ("${node}")`, { field: 'body.node' });
-    }
+    if (body.version !== meta.version) throw await this.staleVersion(id, body.version, 'someone else answered first');
+    const token = ++this.token;
     const at = new Date().toISOString();
-    const input: SessionInput =
-      body.output !== undefined
-        ? { kind: 'output', node: body.node, output: body.output, ...(body.command ? { command: body.command } : {}), ...(body.takenAt ? { takenAt: body.takenAt } : {}), at }
-        : body.skip
-          ? { kind: 'skip', node: body.node, at }
-          : { kind: 'choice', node: body.node, choice: body.choice!, at };
-    const next = appendInput(this.data, rec.runbook, inputs, input);
-    if (isInputError(next)) {
-      if (next.code === 'wrong-node' || next.code === 'finished') throw this.conflict(rec, this.stateOf(rec), next.message, next.code);
-      const field = next.code === 'bad-choice' ? (input.kind === 'choice' ? 'body.choice' : input.kind === 'skip' ? 'body.skip' : 'body.output') : 'body.output';
-      throw new ApiError(next.code === 'empty-output' ? 'empty-output' : next.code === 'bad-choice' ? 'bad-choice' : 'invalid-request', next.message, { field });
-    }
-    const after = [...inputs, input];
-    const w = await this.store.append(id, rec.version, input, progressOf(next, after.length));
-    return this.afterWrite(id, w, after, next, rec);
+    const r = await this.withState(meta, (inputs) => ({ op: 'answer', token, body, at, meta, ...(inputs ? { inputs } : {}) }));
+    if (!r.ok && (r.error.code === 'wrong-node' || r.error.code === 'finished')) this.hint(id, meta.version);
+    const done = this.rendered(r);
+    if (!done.event) throw new ApiError('internal', 'the engine did not return the event to store');
+    return this.write(meta, token, done, done.event);
   }
 
   /**
@@ -244,41 +235,29 @@ export class SessionService {
    * @param version the version the client saw
    * @returns the new view
    */
-  async back(id: string, version: number): Promise<SessionView> {
-    const rec = await this.load(id);
-    if (version !== rec.version) {
-      throw this.conflict(rec, this.stateOf(rec), `the session is at version ${rec.version}, not ${version}: it changed since you looked; here is the current state`);
-    }
-    const current = this.fresh(rec)?.inputs ?? effectiveInputs(rec.events);
-    if (current.length === 0) throw new ApiError('nothing-to-undo', 'the session has no answer to undo', { field: 'body.version' });
-    const inputs = current.slice(0, -1);
-    const prev = replay(this.data, rec.runbook, inputs);
-    if (isInputError(prev)) throw new ApiError('internal', `going back does not replay: ${prev.message}`);
-    const w = await this.store.pop(id, rec.version, progressOf(prev, inputs.length));
-    return this.afterWrite(id, w, inputs, prev, rec);
-  }
-
-  private async afterWrite(id: string, w: Awaited<ReturnType<SessionStore['append']>>, inputs: SessionInput[], state: SessionState, rec: SessionRecord): Promise<SessionView> {
-    if (!w.ok) {
-      if (w.reason === 'not-found') throw new ApiError('not-found', `no session "${id}"`);
-      // Lost the race inside the store: answer with the state that won.
-      const now = await this.load(id);
-      throw this.conflict(now, this.stateOf(now), `the session moved to version ${now.version} while this answer was being applied; here is the current state`);
-    }
-    const meta: SessionMeta = { ...rec, version: w.version, updatedAt: new Date().toISOString(), progress: progressOf(state, inputs.length) };
-    this.remember(id, { version: w.version, inputs, state });
-    return this.view(meta, state, inputs.length);
+  async back(id: string, version: number): Promise<JsonText> {
+    const meta = await this.store.getMeta(id);
+    if (!meta) throw new ApiError('not-found', `no session "${id}"`);
+    if (version !== meta.version) throw await this.staleVersion(id, version, 'it changed since you looked');
+    const token = ++this.token;
+    const at = new Date().toISOString();
+    const r = this.rendered(await this.withState(meta, (inputs) => ({ op: 'back', token, at, meta, ...(inputs ? { inputs } : {}) })));
+    return this.write(meta, token, r, { kind: 'back', at });
   }
 
   /**
    * The evidence trail of a session.
    * @param id the session id
-   * @returns the trail and its markdown
+   * @param markdown also render it as markdown
+   * @returns the trail and, when asked, its markdown
    */
-  async summary(id: string): Promise<{ trail: EvidenceTrail; markdown: () => string }> {
-    const rec = await this.load(id);
-    const c = this.stateOf(rec);
-    const trail = evidenceTrail(c.state, this.data);
-    return { trail, markdown: () => trailMarkdown(trail) };
+  async summary(id: string, markdown: boolean): Promise<{ trail: EvidenceTrail; markdown?: string }> {
+    const meta = await this.store.getMeta(id);
+    if (!meta) throw new ApiError('not-found', `no session "${id}"`);
+    const r = await this.withState(meta, (inputs) => ({ op: 'summary', meta, markdown, ...(inputs ? { inputs } : {}) }));
+    if (!r.ok) throw this.fail(r.error);
+    if (!('trail' in r)) throw new ApiError('internal', 'the engine answered with something else than a summary');
+    this.hint(id, meta.version);
+    return { trail: r.trail, ...(r.markdown !== undefined ? { markdown: r.markdown } : {}) };
   }
 }

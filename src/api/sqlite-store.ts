@@ -61,6 +61,8 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { workerScript } from './worker-script.js';
 import {
   aggregateStats,
   type NewSession,
@@ -100,6 +102,14 @@ export interface SqliteStoreOptions {
   synchronous?: 'NORMAL' | 'FULL';
   /** How long a writer waits for another process's write lock, in ms (default 5000). */
   busyTimeoutMs?: number;
+  /**
+   * `auto` (default): SQLite checkpoints the WAL inside the commit that fills it.
+   * `background`: a checkpointer thread does it every `checkpointIntervalMs` (`runbook serve` uses this),
+   * so no request waits for a checkpoint. Ignored for `:memory:`.
+   */
+  checkpoint?: 'auto' | 'background';
+  /** Background checkpoint period in ms (default 200). */
+  checkpointIntervalMs?: number;
 }
 
 interface SessionRow {
@@ -160,6 +170,9 @@ export class SqliteStore implements SessionStore {
   /** The open database (exposed for tests and maintenance). */
   readonly db: SqliteDatabase;
   private readonly q;
+  private checkpointer: Worker | undefined;
+  private checkpoints = 0;
+  private lastCheckpoint: { checkpointed: number; log: number } | undefined;
   private readonly writeTx: (id: string, expected: number, event: SessionEvent, progress: SessionProgress) => WriteResult;
 
   /**
@@ -175,6 +188,7 @@ export class SqliteStore implements SessionStore {
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    if (opts.checkpoint === 'background' && file !== ':memory:') this.startCheckpointer(file, opts.checkpointIntervalMs ?? 200);
     const db = this.db;
     this.q = {
       insertSession: db.prepare<[Record<string, unknown>], never>(
@@ -246,7 +260,34 @@ export class SqliteStore implements SessionStore {
     return toMeta(this.q.getSession.get(s.id)!);
   }
 
-  /** @inheritDoc */
+  private startCheckpointer(file: string, intervalMs: number): void {
+    this.db.pragma('wal_autocheckpoint = 0');
+    // After a checkpoint resets the WAL, the file is cut back to this size.
+    this.db.pragma('journal_size_limit = 67108864');
+    const worker = new Worker(workerScript('checkpointer.js'), { workerData: { file, intervalMs } });
+    worker.unref();
+    worker.on('message', (m: { checkpointed: number; log: number }) => {
+      this.checkpoints++;
+      this.lastCheckpoint = m;
+    });
+    const fallBack = () => {
+      // The thread is gone (or failed): SQLite checkpoints in commits again, so the WAL stays bounded.
+      if (this.checkpointer === worker && this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      if (this.checkpointer === worker) this.checkpointer = undefined;
+    };
+    worker.on('error', fallBack);
+    worker.on('exit', fallBack);
+    this.checkpointer = worker;
+  }
+
+  /**
+   * Background checkpoints that moved pages so far, and the last one's WAL frames (`log`) and frames copied.
+   * @returns the count and the last result
+   */
+  checkpointStatus(): { running: boolean; checkpoints: number; last?: { checkpointed: number; log: number } } {
+    return { running: this.checkpointer !== undefined, checkpoints: this.checkpoints, ...(this.lastCheckpoint ? { last: this.lastCheckpoint } : {}) };
+  }
+
   /** @inheritDoc */
   async getMeta(id: string): Promise<SessionMeta | undefined> {
     const row = this.q.getSession.get(id) as SessionRow | undefined;
@@ -306,6 +347,17 @@ export class SqliteStore implements SessionStore {
 
   /** @inheritDoc */
   async close(): Promise<void> {
+    const worker = this.checkpointer;
+    this.checkpointer = undefined;
+    if (worker) {
+      const exited = new Promise<void>((done) => worker.once('exit', () => done()));
+      // Keep the process alive until the thread has stopped (it is unref'd while it runs).
+      worker.ref();
+      worker.postMessage('stop');
+      // A stuck thread does not hold up shutdown: closing the last connection checkpoints anyway.
+      await Promise.race([exited, new Promise<void>((done) => setTimeout(done, 2000).unref())]);
+      await worker.terminate();
+    }
     if (this.db.open) this.db.close();
   }
 }

@@ -189,6 +189,7 @@ JSON lines (--json / --answers): {"choice": 1} | {"output": "...", "command": ".
     .option('-p, --port <port>', 'TCP port (0 picks a free one)', '8080')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--db <file>', 'SQLite file for sessions (its directory is created)', './data/runbook.db')
+    .option('--threads <n>', 'engine worker threads that read pastes and replay sessions (0: in the server thread; default: one per spare core, at most 4)')
     .addHelpText(
       'after',
       `

@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../api/app.js';
+import { defaultEngineThreads } from '../../api/engine-pool.js';
 import { splitList } from '../../api/security.js';
 import { SqliteStore } from '../../api/sqlite-store.js';
 import { PACKAGE_ROOT } from '../../node/content.js';
@@ -27,6 +28,8 @@ export interface ServeOptions {
   host?: string;
   /** SQLite database file for sessions. */
   db?: string;
+  /** Engine worker threads (`0`: in the server's thread); default one per spare core, at most 4. */
+  threads?: string;
 }
 
 /**
@@ -50,10 +53,13 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
     throw new CliError(`RUNBOOK_VALIDATE_RESPONSES must be "log", "strict" or "off", not "${validation}"`);
   }
 
+  const threads = opts.threads === undefined ? defaultEngineThreads() : Number(opts.threads);
+  if (!Number.isInteger(threads) || threads < 0 || threads > 64) throw new CliError(`--threads must be a whole number from 0 to 64, not "${opts.threads}"`);
+
   const project = loadProject();
   let store: SqliteStore;
   try {
-    store = new SqliteStore(dbPath, { synchronous: sync });
+    store = new SqliteStore(dbPath, { synchronous: sync, checkpoint: 'background' });
   } catch (e) {
     throw new CliError(`cannot open the session database ${dbPath}: ${(e as Error).message}`, 1);
   }
@@ -68,6 +74,7 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
     logger: { level: process.env.RUNBOOK_LOG_LEVEL ?? 'info' },
     siteDir,
     responseValidation: validation,
+    engineThreads: threads,
   });
   try {
     await app.listen({ port, host });
@@ -83,6 +90,7 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
       `runbook API listening on ${url}`,
       `  docs:     ${url}/docs (OpenAPI: ${url}/v1/openapi.json)`,
       `  sessions: ${dbPath}`,
+      `  engine:   ${threads === 0 ? "in the server's thread" : `${threads} worker thread${threads > 1 ? 's' : ''}`}`,
       `  site:     ${existsSync(siteDir) ? `${url}/ (from ${siteDir})` : 'not built (npm run build writes dist/)'}`,
       `  keys:     ${apiKeys.length ? `required for writes (${apiKeys.length} key${apiKeys.length > 1 ? 's' : ''} from RUNBOOK_API_KEYS)` : 'NOT required: set RUNBOOK_API_KEYS in production'}`,
       `  project:  ${project.counts.cases} cases, ${project.runbooks.length} runbooks from ${dirname(join(project.root, 'x'))}`,

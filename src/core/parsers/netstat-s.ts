@@ -34,42 +34,111 @@ const LEADING_NUM_RE = /^(\d+)\s+(\S.*)$/;
 const EMBEDDED_NUM_RE = /^(\D*?)\s(\d+)\s(.*)$/;
 const KEY_VALUE_RE = /^([A-Za-z][A-Za-z0-9_ ]*?):\s+(-?\d+)$/;
 
-interface Raw {
-  group?: string;
-  histogram?: 'In' | 'Out';
-  sentence?: string;
-  key?: string;
-  value: number;
+/** How a sentence resolves under a group: the fact name, and the warning when the group was guessed. */
+interface Resolved {
+  fact: string;
+  ambiguous?: string;
 }
 
 /**
- * Sentence keys of printed lines, memoized: `netstat -s` prints the same few
- * hundred sentences everywhere, so a paste mostly hits this table. Bounded: it
- * starts over past {@link SENTENCE_MEMO_MAX} distinct texts.
+ * Memo tables. `netstat -s` prints the same few hundred sentences everywhere,
+ * so a paste mostly hits these; each starts over past {@link MEMO_MAX} entries.
  */
+const MEMO_MAX = 4096;
 const sentenceMemo = new Map<string, string>();
-const SENTENCE_MEMO_MAX = 4096;
+const resolvedMemo = new Map<string, Map<string, Resolved | null>>();
+let resolvedCount = 0;
+const factNames = new Map<string, Map<string, string>>();
+let factNameCount = 0;
 
+/** The normalized sentence of a printed line whose number is replaced by `#`. */
 function sentenceKey(template: string): string {
   let key = sentenceMemo.get(template);
   if (key === undefined) {
     key = normalizeSentence(template);
-    if (sentenceMemo.size >= SENTENCE_MEMO_MAX) sentenceMemo.clear();
+    if (sentenceMemo.size >= MEMO_MAX) sentenceMemo.clear();
     sentenceMemo.set(template, key);
   }
   return key;
+}
+
+/** The counter a sentence names under a group header (or none), or null when it names none. */
+function resolveSentence(sentence: string, group: string | undefined): Resolved | null {
+  const g = group ?? '';
+  let byGroup = resolvedMemo.get(g);
+  const memo = byGroup?.get(sentence);
+  if (memo !== undefined) return memo;
+  const hit = lookupSentence(sentence, group);
+  const r: Resolved | null = hit
+    ? {
+        fact: `netstat.${hit.group}.${hit.name}`,
+        ...(hit.ambiguous && !group ? { ambiguous: `"${sentence.replace('# ', '')}" read as ${hit.group}.${hit.name}` } : {}),
+      }
+    : null;
+  if (resolvedCount >= MEMO_MAX) {
+    resolvedMemo.clear();
+    resolvedCount = 0;
+    byGroup = undefined;
+  }
+  if (!byGroup) resolvedMemo.set(g, (byGroup = new Map()));
+  byGroup.set(sentence, r);
+  resolvedCount++;
+  return r;
+}
+
+/** `netstat.<group>.<name>`, built once per pair. */
+function factName(group: string, name: string): string {
+  let byGroup = factNames.get(group);
+  let f = byGroup?.get(name);
+  if (f === undefined) {
+    f = `netstat.${group}.${name}`;
+    if (factNameCount >= MEMO_MAX) {
+      factNames.clear();
+      factNameCount = 0;
+      byGroup = undefined;
+    }
+    if (!byGroup) factNames.set(group, (byGroup = new Map()));
+    byGroup.set(name, f);
+    factNameCount++;
+  }
+  return f;
 }
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-function readRaw(text: string): { raw: Raw[]; unread: string[]; groups: number } {
-  const raw: Raw[] = [];
+/** What one pass over the text finds. */
+interface Read {
+  facts: Facts;
+  /** Counter lines with no known MIB name. */
+  unknown: string[];
+  /** Sentences whose group was guessed (no header above them). */
+  ambiguous: string[];
+  /** Lines that are not counters. */
+  unread: string[];
+  /** Group headers seen. */
+  groups: number;
+}
+
+/** One pass: each line is a group header, a histogram header, a `Name: N` counter, a sentence with its number, or unread. */
+function read(text: string): Read {
+  const facts: Facts = {};
+  const unknown: string[] = [];
+  const ambiguous: string[] = [];
   const unread: string[] = [];
   let group: string | undefined;
   let histogram: 'In' | 'Out' | undefined;
   let groups = 0;
+  const sentence = (key: string, value: number) => {
+    const r = resolveSentence(key, group);
+    if (!r) {
+      unknown.push(key.replace('#', String(value)));
+      return;
+    }
+    if (r.ambiguous) ambiguous.push(r.ambiguous);
+    facts[r.fact] = value;
+  };
   for (const line of lines(text)) {
     const t = line.trim();
     if (t === '') continue;
@@ -77,7 +146,7 @@ function readRaw(text: string): { raw: Raw[]; unread: string[]; groups: number }
     if (isDigit(t.charCodeAt(0))) {
       const lead = LEADING_NUM_RE.exec(t);
       if (lead) {
-        raw.push({ group, sentence: sentenceKey(`# ${lead[2]}`), value: Number(lead[1]) });
+        sentence(sentenceKey(`# ${lead[2]}`), Number(lead[1]));
         continue;
       }
     }
@@ -97,57 +166,33 @@ function readRaw(text: string): { raw: Raw[]; unread: string[]; groups: number }
     const kv = KEY_VALUE_RE.exec(t);
     if (kv) {
       const k = kv[1];
-      const isHist = k.includes(' ') && histogram !== undefined;
-      raw.push({ group, histogram: isHist ? histogram : undefined, key: k, value: Number(kv[2]) });
+      const value = Number(kv[2]);
+      if (k.includes(' ')) {
+        // An ICMP histogram line ("destination unreachable: 12"), meaningful under a histogram header.
+        const suffix = lookupHistogram(k);
+        if (suffix && histogram !== undefined) facts[factName(group ?? 'Icmp', `${histogram}${suffix}`)] = value;
+        else unknown.push(k);
+        continue;
+      }
+      const grp = group ?? guessGroup(k);
+      if (!grp) unknown.push(`${k}: ${value}`);
+      else facts[factName(grp, k)] = value;
       continue;
     }
     const emb = EMBEDDED_NUM_RE.exec(t);
     if (emb) {
-      raw.push({ group, sentence: sentenceKey(`${emb[1]} # ${emb[3]}`), value: Number(emb[2]) });
+      sentence(sentenceKey(`${emb[1]} # ${emb[3]}`), Number(emb[2]));
       continue;
     }
     const fw = /^Forwarding is (enabled|disabled)/i.exec(t);
     if (fw) {
-      raw.push({ group: 'Ip', key: 'Forwarding', value: fw[1].toLowerCase() === 'enabled' ? 1 : 2 });
+      facts['netstat.Ip.Forwarding'] = fw[1].toLowerCase() === 'enabled' ? 1 : 2;
       continue;
     }
     unread.push(t);
   }
-  return { raw, unread, groups };
-}
-
-function convert(raw: Raw[]): { facts: Facts; unknown: string[]; ambiguous: string[] } {
-  const facts: Facts = {};
-  const unknown: string[] = [];
-  const ambiguous: string[] = [];
-  for (const r of raw) {
-    if (r.key !== undefined) {
-      if (r.key.includes(' ')) {
-        const suffix = lookupHistogram(r.key);
-        const grp = r.group ?? 'Icmp';
-        if (suffix && r.histogram) facts[`netstat.${grp}.${r.histogram}${suffix}`] = r.value;
-        else unknown.push(r.key);
-        continue;
-      }
-      const grp = r.group ?? guessGroup(r.key);
-      if (!grp) {
-        unknown.push(`${r.key}: ${r.value}`);
-        continue;
-      }
-      facts[`netstat.${grp}.${r.key}`] = r.value;
-      continue;
-    }
-    if (r.sentence === undefined) continue;
-    const hit = lookupSentence(r.sentence, r.group);
-    if (!hit) {
-      unknown.push(r.sentence.replace('#', String(r.value)));
-      continue;
-    }
-    if (hit.ambiguous && !r.group) ambiguous.push(`"${r.sentence.replace('# ', '')}" read as ${hit.group}.${hit.name}`);
-    facts[`netstat.${hit.group}.${hit.name}`] = r.value;
-  }
   deriveCounters(facts);
-  return { facts, unknown, ambiguous };
+  return { facts, unknown, ambiguous, unread, groups };
 }
 
 export const netstatS = defineParser({
@@ -174,7 +219,7 @@ export const netstatS = defineParser({
       else {
         const lead = LEADING_NUM_RE.exec(t);
         const emb = lead ? undefined : EMBEDDED_NUM_RE.exec(t);
-        const s = lead ? normalizeSentence(`# ${lead[2]}`) : emb ? normalizeSentence(`${emb[1]} # ${emb[3]}`) : undefined;
+        const s = lead ? sentenceKey(`# ${lead[2]}`) : emb ? sentenceKey(`${emb[1]} # ${emb[3]}`) : undefined;
         if (s && lookupSentence(s, undefined)) known++;
         else if (KEY_VALUE_RE.test(t)) kv++;
         else other++;
@@ -189,8 +234,7 @@ export const netstatS = defineParser({
   },
   parse(text) {
     if (blank(text)) return nothing();
-    const { raw, unread, groups } = readRaw(text);
-    const { facts, unknown, ambiguous } = convert(raw);
+    const { facts, unknown, ambiguous, unread, groups } = read(text);
     const warnings: string[] = [];
     if (Object.keys(facts).length === 0) {
       warnings.push(

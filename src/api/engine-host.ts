@@ -1,0 +1,261 @@
+/**
+ * The session engine host: everything the API computes for a session (replay,
+ * answer, back, the JSON view, the evidence trail), with the replayed-state
+ * cache, and nothing that touches storage or HTTP.
+ *
+ * It runs either in the server's own thread ({@link inlineEngine}) or in
+ * worker threads (`engine-pool.ts`), so parsing pastes and ranking causes do
+ * not hold up the event loop that answers other requests. Requests and replies
+ * are plain data (structured-cloneable); views travel as JSON text.
+ *
+ * Cache rules: a state is cached per `(session, version)`, and a version names
+ * one immutable log prefix. A state computed for a write (answer, back, start)
+ * is only *pending* until the caller reports whether the store took the write
+ * (`settle`): a write that lost a race must never be cached as the new version.
+ */
+import { appendInput, isInputError, replay, type EngineData, type SessionInput, type SessionState } from '../core/engine/session.js';
+import { evidenceTrail, trailMarkdown, type EvidenceTrail } from '../core/engine/summary.js';
+import type { ErrorCode } from './errors.js';
+import type { AnswerBody, SessionView } from './schemas.js';
+import type { SessionMeta, SessionProgress } from './store.js';
+
+/** What the host needs to know of a stored session (its log only when the host has no state for this version). */
+interface SessionRef {
+  meta: SessionMeta;
+  /** The effective inputs at `meta.version`; omitted when the caller expects the host to have them cached. */
+  inputs?: SessionInput[];
+}
+
+/** A request to the host. `token` identifies a pending write state until it is settled. */
+export type EngineRequest =
+  | { op: 'start'; token: number; meta: SessionMeta; alternatives?: { id: string; title: string; score: number }[] }
+  | ({ op: 'view' } & SessionRef)
+  | ({ op: 'answer'; token: number; body: AnswerBody; at: string } & SessionRef)
+  | ({ op: 'back'; token: number; at: string } & SessionRef)
+  | ({ op: 'summary'; markdown: boolean } & SessionRef)
+  | { op: 'settle'; token: number; id: string; version: number; ok: boolean };
+
+/** An error the host reports; the API turns it into its JSON error (a 409 carries the current view). */
+export interface EngineError {
+  code: ErrorCode;
+  message: string;
+  field?: string;
+  /** The session's current view as JSON, for conflicts. */
+  session?: string;
+}
+
+/** A reply of the host. */
+export type EngineReply =
+  | { ok: true; json: string; progress: SessionProgress; event?: SessionInput }
+  | { ok: true; trail: EvidenceTrail; markdown?: string }
+  | { ok: true; settled: true }
+  | { ok: false; miss: true }
+  | { ok: false; error: EngineError };
+
+interface Cached {
+  version: number;
+  inputs: SessionInput[];
+  state: SessionState;
+}
+
+/**
+ * The progress columns a store keeps for a state.
+ * @param state the replayed state
+ * @param steps its effective inputs
+ * @returns the columns
+ */
+export function progressOf(state: SessionState, steps: number): SessionProgress {
+  return {
+    runbook: state.runbook,
+    node: state.current.node,
+    finished: state.finished,
+    conclusion: state.current.type === 'conclude' ? state.current.cases : [],
+    steps,
+  };
+}
+
+/** Sessions' engine work with a bounded cache of replayed states. */
+export class EngineHost {
+  private readonly cache = new Map<string, Cached>();
+  private readonly pending = new Map<number, { id: string } & Cached>();
+
+  /**
+   * @param data the engine's view of the project
+   * @param cacheSize replayed states kept (0 disables the cache)
+   */
+  constructor(
+    private readonly data: EngineData,
+    private readonly cacheSize = 2_000,
+  ) {}
+
+  /**
+   * Handle one request. Never throws: failures come back as `{ ok: false, error }`.
+   * @param req the request
+   * @returns the reply
+   */
+  handle(req: EngineRequest): EngineReply {
+    try {
+      switch (req.op) {
+        case 'start':
+          return this.start(req);
+        case 'view': {
+          const c = this.stateOf(req);
+          return c ? this.reply(req.meta, c.state, c.inputs.length) : { ok: false, miss: true };
+        }
+        case 'answer':
+          return this.answer(req);
+        case 'back':
+          return this.back(req);
+        case 'summary': {
+          const c = this.stateOf(req);
+          if (!c) return { ok: false, miss: true };
+          const trail = evidenceTrail(c.state, this.data);
+          return req.markdown ? { ok: true, trail, markdown: trailMarkdown(trail) } : { ok: true, trail };
+        }
+        case 'settle':
+          return this.settle(req);
+      }
+    } catch (e) {
+      return { ok: false, error: { code: 'internal', message: `the engine failed: ${(e as Error).message ?? String(e)}` } };
+    }
+  }
+
+  /** Number of states cached (for tests and monitoring). */
+  get size(): number {
+    return this.cache.size;
+  }
+
+  private remember(id: string, c: Cached): void {
+    if (this.cacheSize <= 0) return;
+    this.cache.delete(id);
+    this.cache.set(id, c);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+  }
+
+  /** The state at the stored version: cached, or replayed from the inputs given; undefined when neither. */
+  private stateOf(ref: SessionRef): Cached | undefined {
+    const hit = this.cache.get(ref.meta.id);
+    if (hit && hit.version === ref.meta.version) return hit;
+    if (!ref.inputs) return undefined;
+    const state = replay(this.data, ref.meta.runbook, ref.inputs);
+    if (isInputError(state)) {
+      throw new Error(`session ${ref.meta.id} no longer replays over the installed runbooks (${state.message}); start a new session`);
+    }
+    const c = { version: ref.meta.version, inputs: ref.inputs, state };
+    this.remember(ref.meta.id, c);
+    return c;
+  }
+
+  private reply(meta: SessionMeta, state: SessionState, steps: number, event?: SessionInput): EngineReply {
+    const json = JSON.stringify(this.view(meta, state, steps));
+    return event ? { ok: true, json, progress: progressOf(state, steps), event } : { ok: true, json, progress: progressOf(state, steps) };
+  }
+
+  private conflict(ref: SessionRef, c: Cached, code: 'wrong-node' | 'finished', message: string): EngineReply {
+    return { ok: false, error: { code, message, session: JSON.stringify(this.view(ref.meta, c.state, c.inputs.length)) } };
+  }
+
+  private start(req: Extract<EngineRequest, { op: 'start' }>): EngineReply {
+    const state = replay(this.data, req.meta.runbook, []);
+    if (isInputError(state)) return { ok: false, error: { code: 'not-found', message: state.message } };
+    this.pending.set(req.token, { id: req.meta.id, version: 0, inputs: [], state });
+    const view = this.view(req.meta, state, 0);
+    return { ok: true, json: JSON.stringify(req.alternatives ? { ...view, alternatives: req.alternatives } : view), progress: progressOf(state, 0) };
+  }
+
+  private answer(req: Extract<EngineRequest, { op: 'answer' }>): EngineReply {
+    const c = this.stateOf(req);
+    if (!c) return { ok: false, miss: true };
+    const { body, at } = req;
+    const runbookNow = c.state.runbook;
+    if (!this.data.runbooks.get(runbookNow)?.nodes[body.node]) {
+      return {
+        ok: false,
+        error: { code: 'unknown-node', message: `"${body.node}" is not a node of runbook "${runbookNow}"; answer current.node ("${c.state.current.node}")`, field: 'body.node' },
+      };
+    }
+    const input: SessionInput =
+      body.output !== undefined
+        ? { kind: 'output', node: body.node, output: body.output, ...(body.command ? { command: body.command } : {}), ...(body.takenAt ? { takenAt: body.takenAt } : {}), at }
+        : body.skip
+          ? { kind: 'skip', node: body.node, at }
+          : { kind: 'choice', node: body.node, choice: body.choice!, at };
+    const next = appendInput(this.data, req.meta.runbook, c.inputs, input);
+    if (isInputError(next)) {
+      if (next.code === 'wrong-node' || next.code === 'finished') return this.conflict(req, c, next.code, next.message);
+      const field = next.code === 'bad-choice' ? (input.kind === 'choice' ? 'body.choice' : input.kind === 'skip' ? 'body.skip' : 'body.output') : 'body.output';
+      const code: ErrorCode = next.code === 'empty-output' ? 'empty-output' : next.code === 'bad-choice' ? 'bad-choice' : 'invalid-request';
+      return { ok: false, error: { code, message: next.message, field } };
+    }
+    return this.written(req, [...c.inputs, input], next, at, input);
+  }
+
+  private back(req: Extract<EngineRequest, { op: 'back' }>): EngineReply {
+    const c = this.stateOf(req);
+    if (!c) return { ok: false, miss: true };
+    if (c.inputs.length === 0) return { ok: false, error: { code: 'nothing-to-undo', message: 'the session has no answer to undo', field: 'body.version' } };
+    const inputs = c.inputs.slice(0, -1);
+    const prev = replay(this.data, req.meta.runbook, inputs);
+    if (isInputError(prev)) return { ok: false, error: { code: 'internal', message: `going back does not replay: ${prev.message}` } };
+    return this.written(req, inputs, prev, req.at);
+  }
+
+  /** A state for the next version, pending until the store's write is settled. */
+  private written(req: SessionRef & { token: number }, inputs: SessionInput[], state: SessionState, at: string, event?: SessionInput): EngineReply {
+    const version = req.meta.version + 1;
+    this.pending.set(req.token, { id: req.meta.id, version, inputs, state });
+    const meta: SessionMeta = { ...req.meta, version, updatedAt: at, progress: progressOf(state, inputs.length) };
+    return this.reply(meta, state, inputs.length, event);
+  }
+
+  private settle(req: Extract<EngineRequest, { op: 'settle' }>): EngineReply {
+    const p = this.pending.get(req.token);
+    this.pending.delete(req.token);
+    if (p && req.ok && p.id === req.id && p.version === req.version) this.remember(p.id, { version: p.version, inputs: p.inputs, state: p.state });
+    return { ok: true, settled: true };
+  }
+
+  /**
+   * The JSON view of a session.
+   * @param meta the stored session
+   * @param state its replayed state
+   * @param steps its effective inputs
+   * @returns the view
+   */
+  view(meta: SessionMeta, state: SessionState, steps: number): SessionView {
+    let conclusion: SessionView['conclusion'] = null;
+    if (state.finished) {
+      const t = evidenceTrail(state, this.data);
+      if (t.conclusion) {
+        conclusion = {
+          ...(t.conclusion.confidence ? { confidence: t.conclusion.confidence } : {}),
+          ...(t.conclusion.message ? { message: t.conclusion.message } : {}),
+          cases: t.conclusion.cases,
+          fix: t.fix,
+        };
+      }
+    }
+    return {
+      id: meta.id,
+      runbook: meta.runbook,
+      currentRunbook: state.runbook,
+      ...(meta.symptom ? { symptom: meta.symptom } : {}),
+      ...(meta.externalRef ? { externalRef: meta.externalRef } : {}),
+      createdAt: meta.createdAt,
+      updatedAt: meta.updatedAt,
+      version: meta.version,
+      steps,
+      finished: state.finished,
+      current: state.current as SessionView['current'],
+      candidates: state.candidates.map(({ id, title, score, status, why }) => ({ id, title, score, status, why })),
+      transcript: state.transcript.map((t) =>
+        t.readings
+          ? { ...t, readings: t.readings.map((r) => ({ command: r.command, parser: r.parser, confidence: r.confidence, factCount: Object.keys(r.facts).length, warnings: r.warnings })) }
+          : t,
+      ) as SessionView['transcript'],
+      facts: state.facts,
+      deltas: state.deltas as SessionView['deltas'],
+      conclusion,
+    };
+  }
+}

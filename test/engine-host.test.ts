@@ -1,0 +1,143 @@
+/**
+ * The API's engine host and where it runs: pending states cached only when
+ * their write landed, worker threads that restart after a crash, and the
+ * SQLite store's background checkpointer.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EngineHost, type EngineReply, type EngineRequest } from '../src/api/engine-host.js';
+import { EngineUnavailable, WorkerEngine } from '../src/api/engine-pool.js';
+import { SqliteStore } from '../src/api/sqlite-store.js';
+import type { SessionMeta } from '../src/api/store.js';
+import type { SessionInput } from '../src/core/engine/session.js';
+import { engineData } from '../src/core/project.js';
+import { loadProject } from '../src/node/project.js';
+
+const data = engineData(loadProject());
+const RUNBOOK = 'syn-no-response';
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function meta(version: number, id = 's1'): SessionMeta {
+  return {
+    id,
+    runbook: RUNBOOK,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    version,
+    progress: { runbook: RUNBOOK, node: '', finished: false, conclusion: [], steps: version },
+  };
+}
+
+function json(r: EngineReply): { version: number; current: { node: string }; transcript: { answer?: string }[] } {
+  if (!('json' in r)) throw new Error(`not a view: ${JSON.stringify(r)}`);
+  return JSON.parse(r.json);
+}
+
+const at = '2026-01-01T00:01:00.000Z';
+const answer = (token: number, choice: number, inputs?: SessionInput[]): EngineRequest => ({
+  op: 'answer',
+  token,
+  at,
+  meta: meta(0),
+  body: { version: 0, node: 'who-fails', choice },
+  ...(inputs ? { inputs } : {}),
+});
+
+describe('engine host', () => {
+  it('asks for the log when it has no state for the version', () => {
+    const host = new EngineHost(data);
+    expect(host.handle({ op: 'view', meta: meta(0) })).toEqual({ ok: false, miss: true });
+    const v = json(host.handle({ op: 'view', meta: meta(0), inputs: [] }));
+    expect(v.version).toBe(0);
+    // Now cached: no log needed.
+    expect(json(host.handle({ op: 'view', meta: meta(0) })).version).toBe(0);
+  });
+
+  it('caches a written state only when its write landed, so a lost race never becomes the new version', () => {
+    const host = new EngineHost(data);
+    host.handle({ op: 'view', meta: meta(0), inputs: [] });
+    // Two agents answer version 0 differently; the store takes the second one only.
+    const first = host.handle(answer(1, 1));
+    const second = host.handle(answer(2, 2));
+    expect(json(first).version).toBe(1);
+    expect(json(second).version).toBe(1);
+    host.handle({ op: 'settle', token: 2, id: 's1', version: 1, ok: true });
+    host.handle({ op: 'settle', token: 1, id: 's1', version: 1, ok: false });
+    const now = json(host.handle({ op: 'view', meta: meta(1) }));
+    expect(now.current.node).toBe(json(second).current.node);
+    expect(now.transcript[0].answer).toMatch(/^Any client/);
+  });
+
+  it('does not cache a write that was never settled, and reports engine errors as data', () => {
+    const host = new EngineHost(data);
+    host.handle({ op: 'view', meta: meta(0), inputs: [] });
+    host.handle(answer(1, 1));
+    expect(host.handle({ op: 'view', meta: meta(1) })).toEqual({ ok: false, miss: true });
+    const bad = host.handle({ ...answer(3, 1), body: { version: 0, node: 'no-such-node', choice: 1 } } as EngineRequest);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'unknown-node', field: 'body.node' } });
+    const choice = host.handle(answer(4, 99));
+    expect(choice).toMatchObject({ ok: false, error: { code: 'bad-choice', field: 'body.choice' } });
+  });
+});
+
+describe('engine worker threads', () => {
+  it('answer like the host, and a crashed worker is replaced', async () => {
+    const pool = new WorkerEngine(data, { threads: 1 });
+    try {
+      const v = await pool.call({ op: 'view', meta: meta(0, 'w1'), inputs: [] });
+      expect(json(v).version).toBe(0);
+      // A slow request in flight when the worker dies: it fails with EngineUnavailable, or had already finished.
+      const big = 'Tcp:\n' + '    12 segments retransmited\n'.repeat(40_000);
+      const inputs: SessionInput[] = [
+        { kind: 'choice', node: 'who-fails', choice: 2, at },
+        { kind: 'output', node: 'counters', output: big, command: 'netstat -s', at },
+      ];
+      const slow = pool.call({ op: 'view', meta: meta(2, 'w2'), inputs }).then(
+        (r) => r,
+        (e: unknown) => e,
+      );
+      await pool.crashForTest(0);
+      const r = await slow;
+      if (r instanceof Error) expect(r).toBeInstanceOf(EngineUnavailable);
+      // The replacement has an empty cache: it asks for the log, then answers.
+      const again = await pool.call({ op: 'view', meta: meta(0, 'w1') });
+      expect(again).toEqual({ ok: false, miss: true });
+      expect(json(await pool.call({ op: 'view', meta: meta(0, 'w1'), inputs: [] })).version).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('SQLite background checkpoints', () => {
+  it('checkpoint the WAL off the writer, and nothing written is lost', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-ckpt-'));
+    dirs.push(dir);
+    const file = join(dir, 'runbook.db');
+    const store = new SqliteStore(file, { checkpoint: 'background', checkpointIntervalMs: 20 });
+    expect((store.db.pragma('wal_autocheckpoint') as { wal_autocheckpoint: number }[])[0].wal_autocheckpoint).toBe(0);
+    const paste = 'x'.repeat(5000);
+    const prog = { runbook: RUNBOOK, node: 'counters', finished: false, conclusion: [], steps: 1 };
+    for (let i = 0; i < 300; i++) {
+      await store.create({ id: `s${i}`, runbook: RUNBOOK, createdAt: at, progress: prog });
+      await store.append(`s${i}`, 0, { kind: 'output', node: 'counters', output: `${paste}${i}`, at }, prog);
+    }
+    for (let i = 0; i < 100 && store.checkpointStatus().checkpoints === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const status = store.checkpointStatus();
+    expect(status.running).toBe(true);
+    expect(status.checkpoints).toBeGreaterThan(0);
+    expect(status.last!.checkpointed).toBeGreaterThan(0);
+    // The pages reached the database file itself.
+    expect(statSync(file).size).toBeGreaterThan(300 * 5000);
+    await store.close();
+    const again = new SqliteStore(file);
+    expect((await again.get('s299'))!.events[0]).toMatchObject({ kind: 'output', output: `${paste}299` });
+    expect((await again.list(undefined, 1000)).length).toBe(300);
+    await again.close();
+  });
+});
