@@ -154,6 +154,7 @@ export async function run(opts = {}) {
     // The bodies are built before the run, so the load generator only sends them.
     const bodies = ids.map((_, i) => Buffer.from(JSON.stringify({ version: 1, node: CHECK_NODE, output: varied(paste, i), command })));
     let next = 0;
+    let lastResponse = 0;
     const base = {
       url: server.base,
       connections,
@@ -162,6 +163,9 @@ export async function run(opts = {}) {
       requests: [
         {
           method: 'POST',
+          onResponse: () => {
+            lastResponse = performance.now();
+          },
           setupRequest: (req) => {
             const i = next++;
             return { ...req, path: `/v1/sessions/${ids[i]}/answers`, body: bodies[i] };
@@ -177,7 +181,8 @@ export async function run(opts = {}) {
     const own0 = process.cpuUsage();
     const t0 = performance.now();
     const r = await cannon({ ...base, amount });
-    const seconds = (performance.now() - t0) / 1000;
+    // autocannon's own duration is in whole seconds (a run ends on its next tick): time it to the last response.
+    const seconds = ((lastResponse || performance.now()) - t0) / 1000;
     const own = process.cpuUsage(own0);
     const cpu1 = cpuMs(server.child.pid);
     const serverCpuMsPerStep = cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / r.requests.total : null;
@@ -190,7 +195,6 @@ export async function run(opts = {}) {
       requests: r.requests.total,
       non2xx: r.non2xx,
       errors: r.errors + r.timeouts,
-      // autocannon's own duration is in whole seconds; time the run here.
       stepsPerSecond: Math.round(r.requests.total / seconds),
       latencyMs: { mean: r.latency.mean, p10: r.latency.p10, p25: r.latency.p25, p50: r.latency.p50, p75: r.latency.p75, p90: r.latency.p90, p97_5: r.latency.p97_5, p99: r.latency.p99, max: r.latency.max },
       verified: check.version === 2 && check.current?.node === CHECK_NODE && check.current?.snapshots === 1,
@@ -208,6 +212,30 @@ export async function run(opts = {}) {
     }
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Prepared sessions and a running server, for diagnostic load scripts.
+ * @param {number} count sessions
+ * @returns {Promise<{ ids: string[], base: string, bodies: Buffer[], close: () => Promise<void> }>}
+ */
+export async function setupForDiagnosis(count) {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-api-diag-'));
+  const db = join(dir, 'runbook.db');
+  const paste = netstatPaste();
+  const { ids, command } = await prepare(db, count);
+  const server = await startServer(db);
+  const bodies = ids.map((_, i) => Buffer.from(JSON.stringify({ version: 1, node: CHECK_NODE, output: varied(paste, i), command })));
+  return {
+    ids,
+    base: server.base,
+    bodies,
+    close: async () => {
+      server.child.kill('SIGTERM');
+      await new Promise((r) => server.child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

@@ -48,6 +48,21 @@ export class SessionService {
     if (this.engineHas.size > this.hintSize) this.engineHas.delete(this.engineHas.keys().next().value as string);
   }
 
+  /**
+   * A session as the next engine call needs it: only its row when the engine should have its
+   * state cached, else the row with its log in one read.
+   */
+  private async read(id: string): Promise<{ meta: SessionMeta; rec?: SessionRecord }> {
+    const v = this.engineHas.get(id);
+    if (v !== undefined) {
+      const meta = await this.store.getMeta(id);
+      if (!meta) throw new ApiError('not-found', `no session "${id}"`);
+      if (meta.version === v) return { meta };
+    }
+    const rec = await this.load(id);
+    return { meta: rec, rec };
+  }
+
   private async load(id: string): Promise<SessionRecord> {
     const rec = await this.store.get(id);
     if (!rec) throw new ApiError('not-found', `no session "${id}"`);
@@ -155,9 +170,8 @@ export class SessionService {
    * @returns its view
    */
   async get(id: string): Promise<JsonText> {
-    const meta = await this.store.getMeta(id);
-    if (!meta) throw new ApiError('not-found', `no session "${id}"`);
-    const r = this.rendered(await this.withState(meta, (inputs) => ({ op: 'view', meta, ...(inputs ? { inputs } : {}) })));
+    const { meta, rec } = await this.read(id);
+    const r = this.rendered(await this.withState(meta, (inputs) => ({ op: 'view', meta, ...(inputs ? { inputs } : {}) }), rec));
     this.hint(id, meta.version);
     return new JsonText(r.json);
   }
@@ -217,12 +231,11 @@ export class SessionService {
    * @returns the new view
    */
   async answer(id: string, body: AnswerBody): Promise<JsonText> {
-    const meta = await this.store.getMeta(id);
-    if (!meta) throw new ApiError('not-found', `no session "${id}"`);
+    const { meta, rec } = await this.read(id);
     if (body.version !== meta.version) throw await this.staleVersion(id, body.version, 'someone else answered first');
     const token = ++this.token;
     const at = new Date().toISOString();
-    const r = await this.withState(meta, (inputs) => ({ op: 'answer', token, body, at, meta, ...(inputs ? { inputs } : {}) }));
+    const r = await this.withState(meta, (inputs) => ({ op: 'answer', token, body, at, meta, ...(inputs ? { inputs } : {}) }), rec);
     if (!r.ok && (r.error.code === 'wrong-node' || r.error.code === 'finished')) this.hint(id, meta.version);
     const done = this.rendered(r);
     if (!done.event) throw new ApiError('internal', 'the engine did not return the event to store');
@@ -236,12 +249,11 @@ export class SessionService {
    * @returns the new view
    */
   async back(id: string, version: number): Promise<JsonText> {
-    const meta = await this.store.getMeta(id);
-    if (!meta) throw new ApiError('not-found', `no session "${id}"`);
+    const { meta, rec } = await this.read(id);
     if (version !== meta.version) throw await this.staleVersion(id, version, 'it changed since you looked');
     const token = ++this.token;
     const at = new Date().toISOString();
-    const r = this.rendered(await this.withState(meta, (inputs) => ({ op: 'back', token, at, meta, ...(inputs ? { inputs } : {}) })));
+    const r = this.rendered(await this.withState(meta, (inputs) => ({ op: 'back', token, at, meta, ...(inputs ? { inputs } : {}) }), rec));
     return this.write(meta, token, r, { kind: 'back', at });
   }
 
@@ -252,9 +264,8 @@ export class SessionService {
    * @returns the trail and, when asked, its markdown
    */
   async summary(id: string, markdown: boolean): Promise<{ trail: EvidenceTrail; markdown?: string }> {
-    const meta = await this.store.getMeta(id);
-    if (!meta) throw new ApiError('not-found', `no session "${id}"`);
-    const r = await this.withState(meta, (inputs) => ({ op: 'summary', meta, markdown, ...(inputs ? { inputs } : {}) }));
+    const { meta, rec } = await this.read(id);
+    const r = await this.withState(meta, (inputs) => ({ op: 'summary', meta, markdown, ...(inputs ? { inputs } : {}) }), rec);
     if (!r.ok) throw this.fail(r.error);
     if (!('trail' in r)) throw new ApiError('internal', 'the engine answered with something else than a summary');
     this.hint(id, meta.version);
