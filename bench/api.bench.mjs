@@ -108,7 +108,8 @@ function startServer(db) {
     child.stderr.on('data', (d) => {
       err += d;
       const m = /listening on (http:\/\/\S+)/.exec(err);
-      if (m) resolve({ child, base: m[1] });
+      const engine = /engine:\s+(.+)/.exec(err);
+      if (m && engine) resolve({ child, base: m[1], engine: engine[1].trim() });
     });
     child.on('exit', (code) => reject(new Error(`runbook serve exited with ${code}: ${err}`)));
   });
@@ -190,6 +191,7 @@ export async function run(opts = {}) {
     const result = {
       endpoint: 'POST /v1/sessions/:id/answers',
       node: `${RUNBOOK}/${CHECK_NODE} (check, netstat-s parser)`,
+      engine: server.engine,
       pasteBytes: Buffer.byteLength(paste),
       connections,
       requests: r.requests.total,
@@ -250,7 +252,7 @@ export function format(r) {
     `  ${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors; state checked after the run: ${r.verified ? 'ok' : 'WRONG'}`,
     ...(r.serverCpuMsPerStep !== null ? [`  server CPU ${r.serverCpuMsPerStep} ms per step (${r.stepsPerServerCpuSecond} steps per CPU-second of the server process)`] : []),
     `  load generator CPU ${r.loadGeneratorCpuMsPerStep} ms per step; latency mean ${r.latencyMs.mean} ms, p90 ${r.latencyMs.p90} ms, p97.5 ${r.latencyMs.p97_5} ms`,
-    `  ${r.machine}; targets ${r.meetsTargets ? 'met' : 'NOT met'}`,
+    `  engine ${r.engine}; ${r.machine}; targets ${r.meetsTargets ? 'met' : 'NOT met'}`,
   ].join('\n');
 }
 

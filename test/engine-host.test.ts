@@ -141,3 +141,20 @@ describe('SQLite background checkpoints', () => {
     await again.close();
   });
 });
+
+describe('sessions over an engine that fails', () => {
+  it('answer 503 unavailable when the engine worker died under the request', async () => {
+    const { SessionService } = await import('../src/api/sessions.js');
+    const { MemoryStore } = await import('../src/api/store.js');
+    const dead = {
+      threads: 1,
+      call: async () => {
+        throw new EngineUnavailable('the engine restarted while answering; retry the request');
+      },
+      settle: () => {},
+      close: async () => {},
+    };
+    const svc = new SessionService(new MemoryStore(), loadProject(), dead);
+    await expect(svc.create({ runbook: RUNBOOK })).rejects.toMatchObject({ code: 'unavailable', statusCode: 503 });
+  });
+});

@@ -8,7 +8,7 @@
  * not hold up the event loop that answers other requests. Requests and replies
  * are plain data (structured-cloneable); views travel as JSON text.
  *
- * Cache rules: a state is cached per `(session, version)`, and a version names
+ * Cache rules: a view is cached per `(session, version)`, and a version names
  * one immutable log prefix. A state computed for a write (answer, back, start)
  * is only *pending* until the caller reports whether the store took the write
  * (`settle`): a write that lost a race must never be cached as the new version.
@@ -52,10 +52,20 @@ export type EngineReply =
   | { ok: false; miss: true }
   | { ok: false; error: EngineError };
 
+/**
+ * A session at one version as the host keeps it: its inputs and its rendered view, not the
+ * replayed state's object graph (a flat string is far cheaper to keep for the garbage collector,
+ * and a read needs nothing else). A step replays from the inputs anyway.
+ */
 interface Cached {
   version: number;
   inputs: SessionInput[];
-  state: SessionState;
+  json: string;
+  /** The `updatedAt` the view was rendered with. */
+  updatedAt: string;
+  /** The runbook and node the session is at. */
+  runbook: string;
+  node: string;
 }
 
 /**
@@ -99,17 +109,17 @@ export class EngineHost {
         case 'start':
           return this.start(req);
         case 'view': {
-          const c = this.stateOf(req);
-          return c ? this.reply(req.meta, c.state, c.inputs.length) : { ok: false, miss: true };
+          const c = this.entry(req);
+          return c ? { ok: true, json: c.json, progress: req.meta.progress } : { ok: false, miss: true };
         }
         case 'answer':
           return this.answer(req);
         case 'back':
           return this.back(req);
         case 'summary': {
-          const c = this.stateOf(req);
+          const c = this.entry(req);
           if (!c) return { ok: false, miss: true };
-          const trail = evidenceTrail(c.state, this.data);
+          const trail = evidenceTrail(this.replayed(req.meta, c.inputs), this.data);
           return req.markdown ? { ok: true, trail, markdown: trailMarkdown(trail) } : { ok: true, trail };
         }
         case 'settle':
@@ -132,46 +142,61 @@ export class EngineHost {
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
   }
 
-  /** The state at the stored version: cached, or replayed from the inputs given; undefined when neither. */
-  private stateOf(ref: SessionRef): Cached | undefined {
-    const hit = this.cache.get(ref.meta.id);
-    if (hit && hit.version === ref.meta.version) return hit;
-    if (!ref.inputs) return undefined;
-    const state = replay(this.data, ref.meta.runbook, ref.inputs);
+  private replayed(meta: SessionMeta, inputs: SessionInput[]): SessionState {
+    const state = replay(this.data, meta.runbook, inputs);
     if (isInputError(state)) {
-      throw new Error(`session ${ref.meta.id} no longer replays over the installed runbooks (${state.message}); start a new session`);
+      throw new Error(`session ${meta.id} no longer replays over the installed runbooks (${state.message}); start a new session`);
     }
-    const c = { version: ref.meta.version, inputs: ref.inputs, state };
+    return state;
+  }
+
+  private cached(meta: SessionMeta, inputs: SessionInput[], state: SessionState): Cached {
+    return {
+      version: meta.version,
+      inputs,
+      json: JSON.stringify(this.view(meta, state, inputs.length)),
+      updatedAt: meta.updatedAt,
+      runbook: state.runbook,
+      node: state.current.node,
+    };
+  }
+
+  /** The session at the stored version: cached, or replayed from the inputs given; undefined when neither. */
+  private entry(ref: SessionRef): Cached | undefined {
+    const hit = this.cache.get(ref.meta.id);
+    let inputs = ref.inputs;
+    if (hit && hit.version === ref.meta.version) {
+      if (hit.updatedAt === ref.meta.updatedAt) return hit;
+      inputs = hit.inputs;
+    }
+    if (!inputs) return undefined;
+    const c = this.cached(ref.meta, inputs, this.replayed(ref.meta, inputs));
     this.remember(ref.meta.id, c);
     return c;
   }
 
-  private reply(meta: SessionMeta, state: SessionState, steps: number, event?: SessionInput): EngineReply {
-    const json = JSON.stringify(this.view(meta, state, steps));
-    return event ? { ok: true, json, progress: progressOf(state, steps), event } : { ok: true, json, progress: progressOf(state, steps) };
-  }
-
-  private conflict(ref: SessionRef, c: Cached, code: 'wrong-node' | 'finished', message: string): EngineReply {
-    return { ok: false, error: { code, message, session: JSON.stringify(this.view(ref.meta, c.state, c.inputs.length)) } };
+  private conflict(c: Cached, code: 'wrong-node' | 'finished', message: string): EngineReply {
+    return { ok: false, error: { code, message, session: c.json } };
   }
 
   private start(req: Extract<EngineRequest, { op: 'start' }>): EngineReply {
     const state = replay(this.data, req.meta.runbook, []);
     if (isInputError(state)) return { ok: false, error: { code: 'not-found', message: state.message } };
-    this.pending.set(req.token, { id: req.meta.id, version: 0, inputs: [], state });
-    const view = this.view(req.meta, state, 0);
-    return { ok: true, json: JSON.stringify(req.alternatives ? { ...view, alternatives: req.alternatives } : view), progress: progressOf(state, 0) };
+    const c = this.cached(req.meta, [], state);
+    this.pending.set(req.token, { id: req.meta.id, ...c });
+    // The other runbooks that matched go in this reply only, not in the cached view (the view is an object: append a member).
+    const json = req.alternatives ? `${c.json.slice(0, -1)},"alternatives":${JSON.stringify(req.alternatives)}}` : c.json;
+    return { ok: true, json, progress: progressOf(state, 0) };
   }
 
   private answer(req: Extract<EngineRequest, { op: 'answer' }>): EngineReply {
-    const c = this.stateOf(req);
+    const c = this.entry(req);
     if (!c) return { ok: false, miss: true };
     const { body, at } = req;
-    const runbookNow = c.state.runbook;
-    if (!this.data.runbooks.get(runbookNow)?.nodes[body.node]) {
+    if (!this.data.runbooks.get(c.runbook)?.nodes[body.node]) {
       return {
         ok: false,
-        error: { code: 'unknown-node', message: `"${body.node}" is not a node of runbook "${runbookNow}"; answer current.node ("${c.state.current.node}")`, field: 'body.node' },
+        error: { code: 'unknown-node', message: `"${body.node}" is not a node of runbook "${c.runbook}"; answer current.node ("${c.node}")`, field: 'body.node' },
       };
     }
     const input: SessionInput =
@@ -182,7 +207,7 @@ export class EngineHost {
           : { kind: 'choice', node: body.node, choice: body.choice!, at };
     const next = appendInput(this.data, req.meta.runbook, c.inputs, input);
     if (isInputError(next)) {
-      if (next.code === 'wrong-node' || next.code === 'finished') return this.conflict(req, c, next.code, next.message);
+      if (next.code === 'wrong-node' || next.code === 'finished') return this.conflict(c, next.code, next.message);
       const field = next.code === 'bad-choice' ? (input.kind === 'choice' ? 'body.choice' : input.kind === 'skip' ? 'body.skip' : 'body.output') : 'body.output';
       const code: ErrorCode = next.code === 'empty-output' ? 'empty-output' : next.code === 'bad-choice' ? 'bad-choice' : 'invalid-request';
       return { ok: false, error: { code, message: next.message, field } };
@@ -191,7 +216,7 @@ export class EngineHost {
   }
 
   private back(req: Extract<EngineRequest, { op: 'back' }>): EngineReply {
-    const c = this.stateOf(req);
+    const c = this.entry(req);
     if (!c) return { ok: false, miss: true };
     if (c.inputs.length === 0) return { ok: false, error: { code: 'nothing-to-undo', message: 'the session has no answer to undo', field: 'body.version' } };
     const inputs = c.inputs.slice(0, -1);
@@ -200,18 +225,22 @@ export class EngineHost {
     return this.written(req, inputs, prev, req.at);
   }
 
-  /** A state for the next version, pending until the store's write is settled. */
+  /** A view of the next version, pending until the store's write is settled. */
   private written(req: SessionRef & { token: number }, inputs: SessionInput[], state: SessionState, at: string, event?: SessionInput): EngineReply {
-    const version = req.meta.version + 1;
-    this.pending.set(req.token, { id: req.meta.id, version, inputs, state });
-    const meta: SessionMeta = { ...req.meta, version, updatedAt: at, progress: progressOf(state, inputs.length) };
-    return this.reply(meta, state, inputs.length, event);
+    const progress = progressOf(state, inputs.length);
+    const meta: SessionMeta = { ...req.meta, version: req.meta.version + 1, updatedAt: at, progress };
+    const c = this.cached(meta, inputs, state);
+    this.pending.set(req.token, { id: req.meta.id, ...c });
+    return event ? { ok: true, json: c.json, progress, event } : { ok: true, json: c.json, progress };
   }
 
   private settle(req: Extract<EngineRequest, { op: 'settle' }>): EngineReply {
     const p = this.pending.get(req.token);
     this.pending.delete(req.token);
-    if (p && req.ok && p.id === req.id && p.version === req.version) this.remember(p.id, { version: p.version, inputs: p.inputs, state: p.state });
+    if (p && req.ok && p.id === req.id && p.version === req.version) {
+      const { id, ...c } = p;
+      this.remember(id, c);
+    }
     return { ok: true, settled: true };
   }
 

@@ -25,7 +25,7 @@ import type { SessionService } from './sessions.js';
 import type { SessionStore } from './store.js';
 
 const security = [{ bearer: [] as string[] }];
-const clientErrors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody };
+const clientErrors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody, 503: ErrorBody };
 
 /**
  * Register the session and stats routes.
@@ -81,7 +81,7 @@ export function registerSessionRoutes(app: FastifyInstance, sessions: SessionSer
         summary: 'Get a session',
         description: 'The current step (question, check or conclusion), the candidates with their status and reasons, the transcript, the facts read, and the `version` to answer against.',
         params: SessionParams,
-        response: { 200: SessionView, 404: ErrorBody },
+        response: { 200: SessionView, 404: ErrorBody, 503: ErrorBody },
       },
     },
     async (req) => (await sessions.get(req.params.id)) as unknown as SessionView,
@@ -132,7 +132,7 @@ export function registerSessionRoutes(app: FastifyInstance, sessions: SessionSer
         description: 'Commands, pasted excerpts, facts, signals, ruled-out causes, conclusion and fix: `format=markdown` (text/markdown) or `format=json`.',
         params: SessionParams,
         querystring: SummaryQuery,
-        response: { 200: z.union([z.string(), z.looseObject({ runbook: z.string(), finished: z.boolean() })]), 404: ErrorBody },
+        response: { 200: z.union([z.string(), z.looseObject({ runbook: z.string(), finished: z.boolean() })]), 404: ErrorBody, 503: ErrorBody },
       },
     },
     async (req, reply) => {
