@@ -92,7 +92,7 @@ async function prepare(db, count) {
 }
 
 function startServer(db) {
-  // API_BENCH_NODE_ARGS passes flags to the server's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  // API_BENCH_NODE_ARGS passes flags to the server's node (e.g. "--cpu-prof --cpu-prof-dir=prof").
   const nodeArgs = (process.env.API_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // API_BENCH_SERVER_ARGS passes options to `runbook serve` (e.g. "--threads 0").
   const serveArgs = (process.env.API_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
