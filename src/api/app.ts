@@ -3,7 +3,7 @@
  * docs, health checks, the embeddable widget, and (when built) the static site.
  */
 import { existsSync } from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -57,6 +57,15 @@ declare module 'fastify' {
   }
 }
 
+/** One log line per request (the method, path and status together) instead of Fastify's two; errors as Fastify logs them. */
+class OneLineLogs extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) return super.requestCompleted(error, request, reply);
+    reply.log.info({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 1000) / 1000 }, 'request completed');
+  }
+}
+
 /**
  * Name the recursive schemas so the OpenAPI document can `$ref` them from
  * `components.schemas` (zod cannot inline a cycle).
@@ -78,8 +87,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT,
     trustProxy: false,
     return503OnClosing: true,
-    // One log line per request (below) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new OneLineLogs(),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -98,9 +106,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     return payload;
-  });
-  app.addHook('onResponse', async (req, reply) => {
-    req.log.info({ req, res: reply, responseTime: Math.round(reply.elapsedTime * 1000) / 1000 }, 'request completed');
   });
   app.addHook('onClose', async () => {
     await opts.store.close();
