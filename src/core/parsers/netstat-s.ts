@@ -104,6 +104,37 @@ function factName(group: string, name: string): string {
   return f;
 }
 
+const leadMemo = new Map<string, string>();
+
+/** {@link sentenceKey} of `# <rest>`, memoized on the rest of the line. */
+function leadSentenceKey(rest: string): string {
+  let key = leadMemo.get(rest);
+  if (key === undefined) {
+    key = normalizeSentence(`# ${rest}`);
+    if (leadMemo.size >= MEMO_MAX) leadMemo.clear();
+    leadMemo.set(rest, key);
+  }
+  return key;
+}
+
+/**
+ * `428 segments retransmitted` read without a regex: digits, spaces or tabs, then the rest.
+ * Undefined for anything less plain (the regex reads those), so both ways agree.
+ */
+function leadingNumber(t: string): { value: number; rest: string } | undefined {
+  let i = 0;
+  while (i < t.length && isDigit(t.charCodeAt(i))) i++;
+  let j = i;
+  while (j < t.length && (t.charCodeAt(j) === 32 || t.charCodeAt(j) === 9)) j++;
+  if (j === i || j >= t.length) return undefined;
+  // The rest must start with a plain visible character (other whitespace is the regex's to skip).
+  const c = t.charCodeAt(j);
+  if (c <= 32 || c >= 127) return undefined;
+  const rest = t.slice(j);
+  if (rest.includes('\r') || rest.includes('\u2028') || rest.includes('\u2029')) return undefined;
+  return { value: Number(t.slice(0, i)), rest };
+}
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -142,8 +173,13 @@ function read(text: string): Read {
   for (const line of lines(text)) {
     const t = line.trim();
     if (t === '') continue;
-    // Most lines start with their number: try that shape first.
+    // Most lines start with their number: try that shape first, without a regex when it is plain.
     if (isDigit(t.charCodeAt(0))) {
+      const plain = leadingNumber(t);
+      if (plain) {
+        sentence(leadSentenceKey(plain.rest), plain.value);
+        continue;
+      }
       const lead = LEADING_NUM_RE.exec(t);
       if (lead) {
         sentence(sentenceKey(`# ${lead[2]}`), Number(lead[1]));
@@ -236,7 +272,12 @@ export const netstatS = defineParser({
     if (blank(text)) return nothing();
     const { facts, unknown, ambiguous, unread, groups } = read(text);
     const warnings: string[] = [];
-    if (Object.keys(facts).length === 0) {
+    let any = false;
+    for (const _ in facts) {
+      any = true;
+      break;
+    }
+    if (!any) {
       warnings.push(
         cannotRead('netstat -s', 'no known counter lines (like "428 segments retransmitted" under "Tcp:")', 'Try `netstat -s` without grep, or `nstat -az`.'),
       );
