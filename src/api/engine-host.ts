@@ -1,7 +1,7 @@
 /**
  * The session engine host: everything the API computes for a session (replay,
- * answer, back, the JSON view, the evidence trail), with the replayed-state
- * cache, and nothing that touches storage or HTTP.
+ * answer, back, the JSON view, the evidence trail), with a cache of rendered
+ * sessions, and nothing that touches storage or HTTP.
  *
  * It runs either in the server's own thread ({@link inlineEngine}) or in
  * worker threads (`engine-pool.ts`), so parsing pastes and ranking causes do
@@ -84,14 +84,14 @@ export function progressOf(state: SessionState, steps: number): SessionProgress 
   };
 }
 
-/** Sessions' engine work with a bounded cache of replayed states. */
+/** Sessions' engine work with a bounded cache of rendered sessions. */
 export class EngineHost {
   private readonly cache = new Map<string, Cached>();
   private readonly pending = new Map<number, { id: string } & Cached>();
 
   /**
    * @param data the engine's view of the project
-   * @param cacheSize replayed states kept (0 disables the cache)
+   * @param cacheSize sessions whose inputs and rendered view are kept (0 disables the cache)
    */
   constructor(
     private readonly data: EngineData,

@@ -6,7 +6,7 @@
  * reads pastes, replays sessions and renders views: a 1 MB paste no longer
  * delays every other ticket's request, and a 2-core machine uses both cores.
  * Requests for one session always go to the same worker (by a hash of its id),
- * so that worker's cache of replayed states stays warm, and a settle message
+ * so that worker's cache of rendered sessions stays warm, and a settle message
  * follows its write request on the same ordered channel.
  */
 import { availableParallelism } from 'node:os';
@@ -37,7 +37,7 @@ export interface EngineClient {
 /**
  * The engine in the calling thread.
  * @param data the engine's view of the project
- * @param cacheSize replayed states kept
+ * @param cacheSize sessions whose rendered view is kept
  * @returns the client
  */
 export function inlineEngine(data: EngineData, cacheSize?: number): EngineClient {

@@ -111,7 +111,7 @@ export interface SessionStore {
    */
   get(id: string): Promise<SessionRecord | undefined>;
   /**
-   * Read a session without its log (cheap: the API keeps replayed states per version).
+   * Read a session without its log (cheap: the API caches rendered sessions per version).
    * @param id the session id
    * @returns the session, or undefined
    */
