@@ -158,3 +158,65 @@ describe('sessions over an engine that fails', () => {
     await expect(svc.create({ runbook: RUNBOOK })).rejects.toMatchObject({ code: 'unavailable', statusCode: 503 });
   });
 });
+
+describe('SQLite group commit', () => {
+  const prog = { runbook: RUNBOOK, node: 'who-fails', finished: false, conclusion: [], steps: 1 };
+  const ev = (i: number): SessionInput => ({ kind: 'choice', node: 'who-fails', choice: 1 + (i % 3), at });
+  const open = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-group-'));
+    dirs.push(dir);
+    return { file: join(dir, 'runbook.db'), store: new SqliteStore(join(dir, 'runbook.db'), { groupCommit: true }) };
+  };
+
+  it('commits the writes of one turn together, each checked against its own version in arrival order', async () => {
+    const { store } = open();
+    for (const id of ['a', 'b']) await store.create({ id, runbook: RUNBOOK, createdAt: at, progress: prog });
+    // One turn: a chain of versions on `a`, a stale duplicate, a write to `b`, and an unknown session.
+    const results = await Promise.all([
+      store.append('a', 0, ev(0), prog),
+      store.append('a', 1, ev(1), prog),
+      store.append('a', 1, ev(2), prog),
+      store.append('b', 0, ev(3), prog),
+      store.append('nope', 0, ev(4), prog),
+      store.append('a', 2, ev(5), prog),
+    ]);
+    expect(results).toEqual([
+      { ok: true, version: 1 },
+      { ok: true, version: 2 },
+      { ok: false, reason: 'conflict', version: 2 },
+      { ok: true, version: 1 },
+      { ok: false, reason: 'not-found' },
+      { ok: true, version: 3 },
+    ]);
+    expect(store.rawEvents('a').map((r) => [r.seq, (r.event as { choice: number }).choice])).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ]);
+    await store.close();
+  });
+
+  it('a write that fails is rolled back alone; the others in its batch land', async () => {
+    const { store } = open();
+    await store.create({ id: 'a', runbook: RUNBOOK, createdAt: at, progress: prog });
+    await store.create({ id: 'b', runbook: RUNBOOK, createdAt: at, progress: prog });
+    const bad = { ...ev(0), choice: 10n } as unknown as SessionInput; // JSON.stringify throws on a BigInt
+    const [x, y] = await Promise.allSettled([store.append('a', 0, bad, prog), store.append('b', 0, ev(1), prog)]);
+    expect(x.status).toBe('rejected');
+    expect(y).toEqual({ status: 'fulfilled', value: { ok: true, version: 1 } });
+    expect((await store.getMeta('a'))!.version).toBe(0);
+    expect(store.rawEvents('a')).toEqual([]);
+    await store.close();
+  });
+
+  it('close() commits what is still queued', async () => {
+    const { file, store } = open();
+    await store.create({ id: 'a', runbook: RUNBOOK, createdAt: at, progress: prog });
+    const pending = store.append('a', 0, ev(0), prog);
+    await store.close();
+    expect(await pending).toEqual({ ok: true, version: 1 });
+    const again = new SqliteStore(file);
+    expect((await again.getMeta('a'))!.version).toBe(1);
+    await again.close();
+  });
+});

@@ -15,6 +15,10 @@
  * never interleave; across processes sharing the file, `IMMEDIATE` takes the
  * write lock up front and `busy_timeout` waits for it.
  *
+ * With `groupCommit`, the writes queued in one event-loop turn share one such
+ * transaction, each in its own savepoint and still checked against its own
+ * expected version in arrival order; every caller hears back after the commit.
+ *
  * Durability: `journal_mode=WAL` with `synchronous=NORMAL` (the default here)
  * makes a committed transaction survive the process being killed (SIGKILL, a
  * crash, OOM): the commit is in the WAL file before the call returns, and the
@@ -110,6 +114,21 @@ export interface SqliteStoreOptions {
   checkpoint?: 'auto' | 'background';
   /** Background checkpoint period in ms (default 200). */
   checkpointIntervalMs?: number;
+  /**
+   * Commit the writes that arrive in one turn of the event loop in one transaction (each still
+   * checks its own version, in arrival order, and resolves only after the commit). Fewer commits
+   * under load; `runbook serve` uses it. Default off: each append commits before it returns.
+   */
+  groupCommit?: boolean;
+}
+
+interface QueuedWrite {
+  id: string;
+  expected: number;
+  event: SessionEvent;
+  progress: SessionProgress;
+  done: (r: WriteResult) => void;
+  fail: (e: unknown) => void;
 }
 
 interface SessionRow {
@@ -230,17 +249,64 @@ export class SqliteStore implements SessionStore {
       if (changed !== 1) throw new Error(`session ${id} changed during a write transaction`);
       return { ok: true, version: expected + 1 };
     });
+    // Another process won the race for this seq: the unique constraint is the backstop.
+    this.lostRace = (e, id, expected) =>
+      (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? { ok: false, reason: 'conflict', version: this.q.getVersion.get(id)?.version ?? expected } : undefined;
     this.writeTx = (id, expected, event, progress) => {
       try {
         return tx.immediate(id, expected, event, progress);
       } catch (e) {
-        // Another process won the race for this seq: the unique constraint is the backstop.
-        if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-          return { ok: false, reason: 'conflict', version: this.q.getVersion.get(id)?.version ?? expected };
-        }
+        const lost = this.lostRace(e, id, expected);
+        if (lost) return lost;
         throw e;
       }
     };
+    // A batch: one outer transaction; each write runs in its own savepoint (a nested
+    // transaction), so one failing write is rolled back alone and the others still commit.
+    const batch = db.transaction((items: QueuedWrite[]) =>
+      items.map((w) => {
+        try {
+          return { r: tx(w.id, w.expected, w.event, w.progress) };
+        } catch (e) {
+          return { e };
+        }
+      }),
+    );
+    this.batchTx = (items) => batch.immediate(items);
+    this.groupCommit = opts.groupCommit === true;
+  }
+
+  private readonly lostRace: (e: unknown, id: string, expected: number) => WriteResult | undefined;
+  private readonly batchTx: (items: QueuedWrite[]) => ({ r: WriteResult; e?: undefined } | { e: unknown; r?: undefined })[];
+  private readonly groupCommit: boolean;
+  private queue: QueuedWrite[] = [];
+
+  /** Commit the queued writes in one transaction and settle each. */
+  private flush(): void {
+    const items = this.queue;
+    this.queue = [];
+    if (items.length === 0) return;
+    let results: ReturnType<typeof this.batchTx>;
+    try {
+      results = this.batchTx(items);
+    } catch {
+      // The batch itself failed (busy, disk full): each write on its own, so each gets its own answer.
+      for (const w of items) {
+        try {
+          w.done(this.writeTx(w.id, w.expected, w.event, w.progress));
+        } catch (e) {
+          w.fail(e);
+        }
+      }
+      return;
+    }
+    results.forEach((x, i) => {
+      const w = items[i];
+      if (x.e === undefined) return w.done(x.r!);
+      const lost = this.lostRace(x.e, w.id, w.expected);
+      if (lost) w.done(lost);
+      else w.fail(x.e);
+    });
   }
 
   /** @inheritDoc */
@@ -322,12 +388,16 @@ export class SqliteStore implements SessionStore {
 
   /** @inheritDoc */
   async append(id: string, expectedVersion: number, event: SessionEvent, progress: SessionProgress): Promise<WriteResult> {
-    return this.writeTx(id, expectedVersion, event, progress);
+    if (!this.groupCommit) return this.writeTx(id, expectedVersion, event, progress);
+    return new Promise<WriteResult>((done, fail) => {
+      this.queue.push({ id, expected: expectedVersion, event, progress, done, fail });
+      if (this.queue.length === 1) setImmediate(() => this.flush());
+    });
   }
 
   /** @inheritDoc */
   async pop(id: string, expectedVersion: number, progress: SessionProgress): Promise<WriteResult> {
-    return this.writeTx(id, expectedVersion, { kind: 'back', at: new Date().toISOString() }, progress);
+    return this.append(id, expectedVersion, { kind: 'back', at: new Date().toISOString() }, progress);
   }
 
   /** @inheritDoc */
@@ -347,6 +417,7 @@ export class SqliteStore implements SessionStore {
 
   /** @inheritDoc */
   async close(): Promise<void> {
+    if (this.db.open) this.flush();
     const worker = this.checkpointer;
     this.checkpointer = undefined;
     if (worker) {

@@ -44,7 +44,7 @@ export async function startServer(over: Partial<AppOptions> = {}): Promise<Serve
       cb();
     },
   });
-  const store = over.store ?? new SqliteStore(join(dir, 'db', 'runbook.db'));
+  const store = over.store ?? new SqliteStore(join(dir, 'db', 'runbook.db'), { groupCommit: true });
   const app = await buildApp({
     project: loadProject(),
     rateLimit: false,

@@ -59,7 +59,7 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
   const project = loadProject();
   let store: SqliteStore;
   try {
-    store = new SqliteStore(dbPath, { synchronous: sync, checkpoint: 'background' });
+    store = new SqliteStore(dbPath, { synchronous: sync, checkpoint: 'background', groupCommit: true });
   } catch (e) {
     throw new CliError(`cannot open the session database ${dbPath}: ${(e as Error).message}`, 1);
   }
