@@ -216,6 +216,9 @@ export class SqliteStore implements SessionStore {
       ),
       getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
       getVersion: db.prepare<[string], { version: number }>('SELECT version FROM sessions WHERE id = ?'),
+      sessionWithEvents: db.prepare<[string], SessionRow & { event_json: string | null }>(
+        'SELECT s.*, i.json AS event_json FROM sessions s LEFT JOIN session_inputs i ON i.session_id = s.id WHERE s.id = ? ORDER BY i.seq',
+      ),
       events: db.prepare<[string], { seq: number; json: string }>('SELECT seq, json FROM session_inputs WHERE session_id = ? ORDER BY seq'),
       listByRef: db.prepare<[string, number], SessionRow>('SELECT * FROM sessions WHERE external_ref = ? ORDER BY created_at DESC, id LIMIT ?'),
       listAll: db.prepare<[number], SessionRow>('SELECT * FROM sessions ORDER BY created_at DESC, id LIMIT ?'),
@@ -362,13 +365,12 @@ export class SqliteStore implements SessionStore {
 
   /** @inheritDoc */
   async get(id: string): Promise<SessionRecord | undefined> {
-    // One read transaction, so the row and the log agree even with writers in other processes.
-    return this.db.transaction(() => {
-      const row = this.q.getSession.get(id);
-      if (!row) return undefined;
-      const events = this.q.events.all(id).map((e) => JSON.parse(e.json) as SessionEvent);
-      return { ...toMeta(row), events };
-    })();
+    // One statement (one snapshot), so the row and the log agree even with writers in other processes.
+    const rows = this.q.sessionWithEvents.all(id);
+    if (rows.length === 0) return undefined;
+    const events: SessionEvent[] = [];
+    for (const r of rows) if (r.event_json !== null) events.push(JSON.parse(r.event_json) as SessionEvent);
+    return { ...toMeta(rows[0]), events };
   }
 
   /**
