@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, formatNumber } from '../src/core/engine/conditions.js';
 import { rankCandidates } from '../src/core/engine/candidates.js';
-import { combineReadings, readEvidence } from '../src/core/engine/evidence.js';
+import fc from 'fast-check';
+import { combineReadings, excerpt, readEvidence } from '../src/core/engine/evidence.js';
 import { appendInput, isInputError, replay, type EngineData, type SessionInput } from '../src/core/engine/session.js';
 import { evidenceTrail, trailMarkdown } from '../src/core/engine/summary.js';
 import { diagnose } from '../src/core/engine/diagnose.js';
@@ -123,6 +124,25 @@ describe('evidence and deltas', () => {
     const { deltas } = combineReadings([...first, ...later]);
     expect(deltas['netstat.TcpExt.PAWSPassive']).toMatchObject({ delta: 0, seconds: 300, perSecond: 0 });
   });
+
+describe('excerpt', () => {
+  // The definition: normalize line ends, drop leading blank lines, keep the first lines (shortened), count the rest.
+  const reference = (text: string, maxLines: number) => {
+    const lines = text.replace(/\r\n?/g, '\n').replace(/^\n+/, '').split('\n');
+    const kept = lines.slice(0, maxLines).map((l) => (l.length > 160 ? `${l.slice(0, 157)}...` : l));
+    if (lines.length > maxLines) kept.push(`... (${lines.length - maxLines} more lines)`);
+    return kept.join('\n').trimEnd();
+  };
+
+  it('keeps the first lines of a paste and counts the rest, like its definition, for any text', () => {
+    expect(excerpt('\r\n\nTcp:\r\n  1 a\r  2 b\n', 2)).toBe('Tcp:\n  1 a\n... (2 more lines)');
+    const piece = fc.constantFrom('a', ' ', '\n', '\r', '\r\n', '\t', 'x'.repeat(170));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }).map((a) => a.join('')), fc.integer({ min: 1, max: 14 }), (t, m) => excerpt(t, m) === reference(t, m)),
+      { numRuns: 2000 },
+    );
+  });
+});
 
 describe('ranking', () => {
   it('rules a case out by kernel range and says why', () => {

@@ -33,9 +33,29 @@ export interface EvidenceRead {
  * @returns the excerpt
  */
 export function excerpt(text: string, maxLines = 12): string {
-  const lines = text.replace(/\r\n?/g, '\n').replace(/^\n+/, '').split('\n');
-  const kept = lines.slice(0, maxLines).map((l) => (l.length > 160 ? `${l.slice(0, 157)}...` : l));
-  if (lines.length > maxLines) kept.push(`... (${lines.length - maxLines} more lines)`);
+  // The same as normalizing line ends, dropping leading blank lines and splitting, but only the
+  // first lines are cut out; the rest is only counted.
+  let i = /^[\r\n]*/.exec(text)![0].length;
+  const kept: string[] = [];
+  while (kept.length < maxLines && i <= text.length) {
+    let end = i;
+    while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+    const l = text.slice(i, end);
+    kept.push(l.length > 160 ? `${l.slice(0, 157)}...` : l);
+    i = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
+  }
+  if (i <= text.length) {
+    let more = 1;
+    for (let j = i; j < text.length; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 10) more++;
+      else if (c === 13) {
+        more++;
+        if (text.charCodeAt(j + 1) === 10) j++;
+      }
+    }
+    kept.push(`... (${more} more lines)`);
+  }
   return kept.join('\n').trimEnd();
 }
 
