@@ -35,7 +35,8 @@ function meta(version: number, id = 's1'): SessionMeta {
 
 function json(r: EngineReply): { version: number; current: { node: string }; transcript: { answer?: string }[] } {
   if (!('json' in r)) throw new Error(`not a view: ${JSON.stringify(r)}`);
-  return JSON.parse(r.json);
+  // From a worker thread the view arrives as UTF-8 bytes.
+  return JSON.parse(typeof r.json === 'string' ? r.json : new TextDecoder().decode(r.json));
 }
 
 const at = '2026-01-01T00:01:00.000Z';

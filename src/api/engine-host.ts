@@ -46,7 +46,8 @@ export interface EngineError {
 
 /** A reply of the host. */
 export type EngineReply =
-  | { ok: true; json: string; progress: SessionProgress; event?: SessionInput }
+  /** A view. `json` is text here; from a worker thread it arrives as UTF-8 bytes (moved, not copied). */
+  | { ok: true; json: string | Uint8Array; progress: SessionProgress; event?: SessionInput }
   | { ok: true; trail: EvidenceTrail; markdown?: string }
   | { ok: true; settled: true }
   | { ok: false; miss: true }

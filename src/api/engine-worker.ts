@@ -9,7 +9,15 @@ import { EngineHost, type EngineRequest } from './engine-host.js';
 const { data, cacheSize } = workerData as { data: EngineData; cacheSize?: number };
 const host = new EngineHost(data, cacheSize);
 
+const utf8 = new TextEncoder();
+
 parentPort!.on('message', (m: { n: number; req: EngineRequest }) => {
   const reply = host.handle(m.req);
-  if (m.n >= 0) parentPort!.postMessage({ n: m.n, reply });
+  if (m.n < 0) return;
+  if ('json' in reply && typeof reply.json === 'string') {
+    // The view as UTF-8 bytes in a buffer of its own, moved to the server's thread: no copy of the
+    // text on the way, and the bytes are what the socket writes.
+    const bytes = utf8.encode(reply.json);
+    parentPort!.postMessage({ n: m.n, reply: { ...reply, json: bytes } }, [bytes.buffer]);
+  } else parentPort!.postMessage({ n: m.n, reply });
 });

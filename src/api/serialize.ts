@@ -13,8 +13,17 @@ export type ResponseValidation = 'strict' | 'log' | 'off';
  * the schema first when responses are checked.
  */
 export class JsonText {
-  /** @param json the JSON text */
-  constructor(readonly json: string) {}
+  /** The JSON: text, or its UTF-8 bytes. */
+  readonly json: string | Buffer;
+  /** @param json the JSON text, or its UTF-8 bytes */
+  constructor(json: string | Uint8Array) {
+    this.json = typeof json === 'string' || Buffer.isBuffer(json) ? json : Buffer.from(json.buffer, json.byteOffset, json.byteLength);
+  }
+
+  /** @returns the JSON text */
+  text(): string {
+    return typeof this.json === 'string' ? this.json : this.json.toString('utf8');
+  }
 }
 
 type SchemaLike = $ZodType | { properties: $ZodType };
@@ -36,8 +45,9 @@ export function responseSerializer(mode: ResponseValidation, warn: (message: str
   return ({ schema, method, url }: { schema: unknown; method: string; url: string }) => {
     const zod = resolve(schema as SchemaLike);
     return (input: unknown): string => {
-      if (input instanceof JsonText && (!zod || mode === 'off')) return input.json;
-      const data = input instanceof JsonText ? (JSON.parse(input.json) as unknown) : input;
+      // Bytes go out as they are (Fastify sends a Buffer payload unchanged).
+      if (input instanceof JsonText && (!zod || mode === 'off')) return input.json as string;
+      const data = input instanceof JsonText ? (JSON.parse(input.text()) as unknown) : input;
       if (!zod || mode === 'off') return JSON.stringify(data);
       const r = safeParse(zod, data);
       if (r.success) return JSON.stringify(r.data);

@@ -21,7 +21,12 @@ import type { AnswerBody } from './schemas.js';
 import { JsonText } from './serialize.js';
 import { effectiveInputs, type SessionMeta, type SessionRecord, type SessionStore } from './store.js';
 
-type Rendered = Extract<EngineReply, { json: string }>;
+type Rendered = Extract<EngineReply, { json: unknown }>;
+
+/** A view's JSON as an object (for the body of a 409). */
+function parsed(json: string | Uint8Array): unknown {
+  return JSON.parse(typeof json === 'string' ? json : Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8'));
+}
 
 /** Sessions for the routes: create, read, answer, go back, summarize. */
 export class SessionService {
@@ -112,7 +117,7 @@ export class SessionService {
   private async conflict(rec: SessionRecord, message: string): Promise<ApiError> {
     const r = this.rendered(await this.withState(rec, (inputs) => ({ op: 'view', meta: rec, ...(inputs ? { inputs } : {}) }), rec));
     this.hint(rec.id, rec.version);
-    return new ApiError('version-conflict', message, { body: { session: JSON.parse(r.json) as unknown } });
+    return new ApiError('version-conflict', message, { body: { session: parsed(r.json) } });
   }
 
   /**
