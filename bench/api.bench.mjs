@@ -18,7 +18,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -126,6 +126,36 @@ function cpuMs(pid) {
   }
 }
 
+/** CPU time of each thread of a process, in ms by thread id (Linux /proc), or null elsewhere. */
+function threadCpuMs(pid) {
+  try {
+    const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    const out = new Map();
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      out.set(Number(tid), ((Number(fields[11]) + Number(fields[12])) * 1000) / hz);
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Server CPU per step split into the event loop (the main thread), the busiest other thread (the
+ * engine worker, when there is one) and the rest (GC helpers, the checkpointer, ...).
+ */
+function splitCpu(pid, before, after, steps) {
+  if (!before || !after) return null;
+  const used = [...after].map(([tid, ms]) => [tid, ms - (before.get(tid) ?? 0)]);
+  const main = used.find(([tid]) => tid === pid)?.[1] ?? 0;
+  const others = used.filter(([tid]) => tid !== pid).sort((a, b) => b[1] - a[1]);
+  const busiest = others[0]?.[1] ?? 0;
+  const rest = others.slice(1).reduce((a, [, ms]) => a + ms, 0);
+  const per = (ms) => Number((ms / steps).toFixed(3));
+  return { eventLoop: per(main), busiestOtherThread: per(busiest), otherThreads: per(rest) };
+}
+
 function cannon(opts) {
   return new Promise((resolve, reject) => {
     autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
@@ -179,6 +209,7 @@ export async function run(opts = {}) {
     log(`measuring ${amount} answers at ${connections} connections...`);
     const load = loadavg()[0];
     const cpu0 = cpuMs(server.child.pid);
+    const threads0 = threadCpuMs(server.child.pid);
     const own0 = process.cpuUsage();
     const t0 = performance.now();
     const r = await cannon({ ...base, amount });
@@ -186,6 +217,7 @@ export async function run(opts = {}) {
     const seconds = ((lastResponse || performance.now()) - t0) / 1000;
     const own = process.cpuUsage(own0);
     const cpu1 = cpuMs(server.child.pid);
+    const threads1 = threadCpuMs(server.child.pid);
     const serverCpuMsPerStep = cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / r.requests.total : null;
     const check = await fetch(`${server.base}/v1/sessions/${ids[warmup]}`).then((x) => x.json());
     const result = {
@@ -202,6 +234,7 @@ export async function run(opts = {}) {
       verified: check.version === 2 && check.current?.node === CHECK_NODE && check.current?.snapshots === 1,
       serverCpuMsPerStep: serverCpuMsPerStep === null ? null : Number(serverCpuMsPerStep.toFixed(3)),
       stepsPerServerCpuSecond: serverCpuMsPerStep ? Math.round(1000 / serverCpuMsPerStep) : null,
+      serverCpuMsPerStepByThread: splitCpu(server.child.pid, threads0, threads1, r.requests.total),
       loadGeneratorCpuMsPerStep: Number(((own.user + own.system) / 1000 / r.requests.total).toFixed(3)),
       machine: `${cpus().length} cores shared by the server and the load generator (loopback), load average ${load.toFixed(1)} at the start`,
     };
@@ -251,6 +284,11 @@ export function format(r) {
     `  ${r.stepsPerSecond} steps/s (target >= ${TARGETS.stepsPerSecond}), p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms (target < ${TARGETS.p99Ms}), max ${r.latencyMs.max} ms`,
     `  ${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors; state checked after the run: ${r.verified ? 'ok' : 'WRONG'}`,
     ...(r.serverCpuMsPerStep !== null ? [`  server CPU ${r.serverCpuMsPerStep} ms per step (${r.stepsPerServerCpuSecond} steps per CPU-second of the server process)`] : []),
+    ...(r.serverCpuMsPerStepByThread
+      ? [
+          `  by thread: event loop ${r.serverCpuMsPerStepByThread.eventLoop} ms, busiest other thread (the engine worker) ${r.serverCpuMsPerStepByThread.busiestOtherThread} ms, all others (GC helpers, checkpointer) ${r.serverCpuMsPerStepByThread.otherThreads} ms`,
+        ]
+      : []),
     `  load generator CPU ${r.loadGeneratorCpuMsPerStep} ms per step; latency mean ${r.latencyMs.mean} ms, p90 ${r.latencyMs.p90} ms, p97.5 ${r.latencyMs.p97_5} ms`,
     `  engine ${r.engine}; ${r.machine}; targets ${r.meetsTargets ? 'met' : 'NOT met'}`,
   ].join('\n');
