@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EngineHost, type EngineReply, type EngineRequest } from '../src/api/engine-host.js';
 import { EngineUnavailable, WorkerEngine } from '../src/api/engine-pool.js';
 import { SqliteStore } from '../src/api/sqlite-store.js';
-import type { SessionMeta } from '../src/api/store.js';
+import type { SessionEvent, SessionMeta } from '../src/api/store.js';
 import type { SessionInput } from '../src/core/engine/session.js';
 import { engineData } from '../src/core/project.js';
 import { loadProject } from '../src/node/project.js';
@@ -219,5 +219,54 @@ describe('SQLite group commit', () => {
     const again = new SqliteStore(file);
     expect((await again.getMeta('a'))!.version).toBe(1);
     await again.close();
+  });
+});
+
+describe('sessions when the engine misses or fails', () => {
+  it('a read follows a session that moved while the engine had nothing cached; a write gets 409', async () => {
+    const { SessionService } = await import('../src/api/sessions.js');
+    const { MemoryStore } = await import('../src/api/store.js');
+    const { inlineEngine } = await import('../src/api/engine-pool.js');
+    // Another writer lands between reading the session row and reading its log.
+    class Racy extends MemoryStore {
+      race: SessionEvent | undefined;
+      override async get(id: string) {
+        if (this.race) {
+          const m = (await this.getMeta(id))!;
+          await this.append(id, m.version, this.race, m.progress);
+          this.race = undefined;
+        }
+        return super.get(id);
+      }
+    }
+    const store = new Racy();
+    // No cache: the engine misses every time the log is not sent.
+    const svc = new SessionService(store, loadProject(), inlineEngine(data, 0));
+    const { id } = await svc.create({ runbook: RUNBOOK });
+    store.race = { kind: 'choice', node: 'who-fails', choice: 2, at };
+    const view = JSON.parse((await svc.get(id)).text());
+    expect(view.version).toBe(1);
+    expect(view.transcript[0].answer).toMatch(/^Any client/);
+    // The same race under an answer at version 1 (someone went back first): it lost, so 409 with the state that won.
+    store.race = { kind: 'back', at };
+    const lost = await svc.answer(id, { version: 1, node: 'counters', skip: true } as never).catch((e: unknown) => e);
+    expect(lost).toMatchObject({ code: 'version-conflict', statusCode: 409 });
+    expect((lost as { extra: { body: { session: { version: number; steps: number } } } }).extra.body.session).toMatchObject({ version: 2, steps: 0 });
+  });
+
+  it('an unexpected engine failure is a plain error (logged, answered as a generic 500), not details for the client', async () => {
+    const { SessionService } = await import('../src/api/sessions.js');
+    const { MemoryStore } = await import('../src/api/store.js');
+    const broken = {
+      threads: 0,
+      call: async (): Promise<EngineReply> => ({ ok: false, error: { code: 'internal', message: 'the engine failed', detail: 'TypeError: x is undefined\n    at y' } }),
+      settle: () => {},
+      close: async () => {},
+    };
+    const svc = new SessionService(new MemoryStore(), loadProject(), broken);
+    const err = await svc.create({ runbook: RUNBOOK }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toHaveProperty('code');
+    expect((err as Error).message).toContain('TypeError: x is undefined');
   });
 });

@@ -44,7 +44,7 @@ export interface AppOptions {
   siteDir?: string;
   /** Check responses against their schemas: `strict` fails the request, `log` logs and sends, `off` skips. Default `log`. */
   responseValidation?: ResponseValidation;
-  /** Replayed session states kept in memory, per engine thread (default 2,000). */
+  /** Sessions whose inputs and rendered view are kept in memory, per engine thread (default 2,000). */
   cacheSize?: number;
   /** Worker threads for the session engine; 0 (the default here) runs it in the server's thread. `runbook serve` defaults to one per spare core. */
   engineThreads?: number;

@@ -42,7 +42,12 @@ export interface EngineError {
   field?: string;
   /** The session's current view as JSON, for conflicts. */
   session?: string;
+  /** For an unexpected failure: what to log (never sent to the client). */
+  detail?: string;
 }
+
+/** A stored session that the installed runbooks cannot replay any more. */
+class ReplayError extends Error {}
 
 /** A reply of the host. */
 export type EngineReply =
@@ -127,13 +132,10 @@ export class EngineHost {
           return this.settle(req);
       }
     } catch (e) {
-      return { ok: false, error: { code: 'internal', message: `the engine failed: ${(e as Error).message ?? String(e)}` } };
+      // A session that no longer replays is the user's to know; anything else stays in the server's log.
+      if (e instanceof ReplayError) return { ok: false, error: { code: 'internal', message: e.message } };
+      return { ok: false, error: { code: 'internal', message: 'the engine failed', detail: (e as Error)?.stack ?? String(e) } };
     }
-  }
-
-  /** Number of states cached (for tests and monitoring). */
-  get size(): number {
-    return this.cache.size;
   }
 
   private remember(id: string, c: Cached): void {
@@ -146,7 +148,7 @@ export class EngineHost {
   private replayed(meta: SessionMeta, inputs: SessionInput[]): SessionState {
     const state = replay(this.data, meta.runbook, inputs);
     if (isInputError(state)) {
-      throw new Error(`session ${meta.id} no longer replays over the installed runbooks (${state.message}); start a new session`);
+      throw new ReplayError(`session ${meta.id} no longer replays over the installed runbooks (${state.message}); start a new session`);
     }
     return state;
   }

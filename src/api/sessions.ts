@@ -25,7 +25,7 @@ type Rendered = Extract<EngineReply, { json: unknown }>;
 
 /** A view's JSON as an object (for the body of a 409). */
 function parsed(json: string | Uint8Array): unknown {
-  return JSON.parse(typeof json === 'string' ? json : Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8'));
+  return JSON.parse(new JsonText(json).text());
 }
 
 /** Sessions for the routes: create, read, answer, go back, summarize. */
@@ -86,23 +86,32 @@ export class SessionService {
   /**
    * Run a request that needs the session's state at `meta.version`: without the log when the
    * engine should have it cached, with it (read from the store) when not or when the engine misses.
+   * If the session moved meanwhile, a write (`follow` false) is a conflict; a read follows it.
+   * @returns the reply and the session it was computed for
    */
-  private async withState(meta: SessionMeta, make: (inputs?: SessionInput[]) => EngineRequest, rec?: SessionRecord): Promise<Exclude<EngineReply, { miss: true }>> {
+  private async withState(
+    meta: SessionMeta,
+    make: (meta: SessionMeta, inputs?: SessionInput[]) => EngineRequest,
+    rec?: SessionRecord,
+    follow = false,
+  ): Promise<{ r: Exclude<EngineReply, { miss: true }>; meta: SessionMeta }> {
     if (!rec && this.engineHas.get(meta.id) === meta.version) {
-      const r = await this.run(make());
-      if (!('miss' in r)) return r;
+      const r = await this.run(make(meta));
+      if (!('miss' in r)) return { r, meta };
     }
     const full = rec ?? (await this.load(meta.id));
-    if (full.version !== meta.version) {
+    if (full.version !== meta.version && !follow) {
       // The session moved between the two reads: someone else wrote first.
       throw await this.conflict(full, `the session moved to version ${full.version} while this request was being applied; here is the current state`);
     }
-    const r = await this.run(make(effectiveInputs(full.events)));
+    const r = await this.run(make(full, effectiveInputs(full.events)));
     if ('miss' in r) throw new ApiError('internal', 'the engine did not take the session log');
-    return r;
+    return { r, meta: full };
   }
 
-  private fail(e: EngineError): ApiError {
+  private fail(e: EngineError): Error {
+    // An unexpected engine failure: a plain error, so the API logs it and answers a generic 500.
+    if (e.detail) return new Error(`engine: ${e.detail}`);
     const body = e.session ? { body: { session: JSON.parse(e.session) as unknown } } : {};
     return new ApiError(e.code, e.message, { ...(e.field ? { field: e.field } : {}), ...body });
   }
@@ -115,9 +124,10 @@ export class SessionService {
   }
 
   private async conflict(rec: SessionRecord, message: string): Promise<ApiError> {
-    const r = this.rendered(await this.withState(rec, (inputs) => ({ op: 'view', meta: rec, ...(inputs ? { inputs } : {}) }), rec));
+    const { r } = await this.withState(rec, (meta, inputs) => ({ op: 'view', meta, ...(inputs ? { inputs } : {}) }), rec);
+    const v = this.rendered(r);
     this.hint(rec.id, rec.version);
-    return new ApiError('version-conflict', message, { body: { session: parsed(r.json) } });
+    return new ApiError('version-conflict', message, { body: { session: parsed(v.json) } });
   }
 
   /**
@@ -176,8 +186,9 @@ export class SessionService {
    */
   async get(id: string): Promise<JsonText> {
     const { meta, rec } = await this.read(id);
-    const r = this.rendered(await this.withState(meta, (inputs) => ({ op: 'view', meta, ...(inputs ? { inputs } : {}) }), rec));
-    this.hint(id, meta.version);
+    const done = await this.withState(meta, (m, inputs) => ({ op: 'view', meta: m, ...(inputs ? { inputs } : {}) }), rec, true);
+    const r = this.rendered(done.r);
+    this.hint(id, done.meta.version);
     return new JsonText(r.json);
   }
 
@@ -240,10 +251,13 @@ export class SessionService {
     if (body.version !== meta.version) throw await this.staleVersion(id, body.version, 'someone else answered first');
     const token = ++this.token;
     const at = new Date().toISOString();
-    const r = await this.withState(meta, (inputs) => ({ op: 'answer', token, body, at, meta, ...(inputs ? { inputs } : {}) }), rec);
+    const { r } = await this.withState(meta, (m, inputs) => ({ op: 'answer', token, body, at, meta: m, ...(inputs ? { inputs } : {}) }), rec);
     if (!r.ok && (r.error.code === 'wrong-node' || r.error.code === 'finished')) this.hint(id, meta.version);
     const done = this.rendered(r);
-    if (!done.event) throw new ApiError('internal', 'the engine did not return the event to store');
+    if (!done.event) {
+      this.engine.settle({ op: 'settle', token, id, version: meta.version + 1, ok: false });
+      throw new ApiError('internal', 'the engine did not return the event to store');
+    }
     return this.write(meta, token, done, done.event);
   }
 
@@ -258,8 +272,8 @@ export class SessionService {
     if (version !== meta.version) throw await this.staleVersion(id, version, 'it changed since you looked');
     const token = ++this.token;
     const at = new Date().toISOString();
-    const r = this.rendered(await this.withState(meta, (inputs) => ({ op: 'back', token, at, meta, ...(inputs ? { inputs } : {}) }), rec));
-    return this.write(meta, token, r, { kind: 'back', at });
+    const { r } = await this.withState(meta, (m, inputs) => ({ op: 'back', token, at, meta: m, ...(inputs ? { inputs } : {}) }), rec);
+    return this.write(meta, token, this.rendered(r), { kind: 'back', at });
   }
 
   /**
@@ -270,10 +284,11 @@ export class SessionService {
    */
   async summary(id: string, markdown: boolean): Promise<{ trail: EvidenceTrail; markdown?: string }> {
     const { meta, rec } = await this.read(id);
-    const r = await this.withState(meta, (inputs) => ({ op: 'summary', meta, markdown, ...(inputs ? { inputs } : {}) }), rec);
+    const done = await this.withState(meta, (m, inputs) => ({ op: 'summary', meta: m, markdown, ...(inputs ? { inputs } : {}) }), rec, true);
+    const r = done.r;
     if (!r.ok) throw this.fail(r.error);
     if (!('trail' in r)) throw new ApiError('internal', 'the engine answered with something else than a summary');
-    this.hint(id, meta.version);
+    this.hint(id, done.meta.version);
     return { trail: r.trail, ...(r.markdown !== undefined ? { markdown: r.markdown } : {}) };
   }
 }
