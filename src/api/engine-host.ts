@@ -46,12 +46,15 @@ export interface EngineError {
   detail?: string;
 }
 
+const utf8 = new TextEncoder();
+const text = new TextDecoder();
+
 /** A stored session that the installed runbooks cannot replay any more. */
 class ReplayError extends Error {}
 
 /** A reply of the host. */
 export type EngineReply =
-  /** A view. `json` is text here; from a worker thread it arrives as UTF-8 bytes (moved, not copied). */
+  /** A view as JSON: UTF-8 bytes (as rendered and cached), or text when made for this reply only. */
   | { ok: true; json: string | Uint8Array; progress: SessionProgress; event?: SessionInput }
   | { ok: true; trail: EvidenceTrail; markdown?: string }
   | { ok: true; settled: true }
@@ -66,7 +69,11 @@ export type EngineReply =
 interface Cached {
   version: number;
   inputs: SessionInput[];
-  json: string;
+  /**
+   * The view as UTF-8 bytes: outside the JavaScript heap, so a cache of them costs the garbage
+   * collector almost nothing, and they are what the socket writes. Never mutated once made.
+   */
+  json: Uint8Array;
   /** The `updatedAt` the view was rendered with. */
   updatedAt: string;
   /** The runbook and node the session is at. */
@@ -157,11 +164,20 @@ export class EngineHost {
     return {
       version: meta.version,
       inputs,
-      json: JSON.stringify(this.view(meta, state, inputs.length)),
+      json: utf8.encode(JSON.stringify(this.view(meta, state, inputs.length))),
       updatedAt: meta.updatedAt,
       runbook: state.runbook,
       node: state.current.node,
     };
+  }
+
+  /**
+   * The inputs at the stored version: from the cache (without rendering anything), else as given;
+   * undefined when neither.
+   */
+  private inputsOf(ref: SessionRef): SessionInput[] | undefined {
+    const hit = this.cache.get(ref.meta.id);
+    return hit && hit.version === ref.meta.version ? hit.inputs : ref.inputs;
   }
 
   /** The session at the stored version: cached, or replayed from the inputs given; undefined when neither. */
@@ -179,7 +195,7 @@ export class EngineHost {
   }
 
   private conflict(c: Cached, code: 'wrong-node' | 'finished', message: string): EngineReply {
-    return { ok: false, error: { code, message, session: c.json } };
+    return { ok: false, error: { code, message, session: text.decode(c.json) } };
   }
 
   private start(req: Extract<EngineRequest, { op: 'start' }>): EngineReply {
@@ -188,41 +204,45 @@ export class EngineHost {
     const c = this.cached(req.meta, [], state);
     this.pending.set(req.token, { id: req.meta.id, ...c });
     // The other runbooks that matched go in this reply only, not in the cached view (the view is an object: append a member).
-    const json = req.alternatives ? `${c.json.slice(0, -1)},"alternatives":${JSON.stringify(req.alternatives)}}` : c.json;
+    const json = req.alternatives ? `${text.decode(c.json).slice(0, -1)},"alternatives":${JSON.stringify(req.alternatives)}}` : c.json;
     return { ok: true, json, progress: progressOf(state, 0) };
   }
 
+  /**
+   * An answer is one replay of the inputs and the new one. The state before it is only replayed
+   * and rendered when the answer does not apply (to tell an unknown node from a stale one, and to
+   * send the current view with a conflict).
+   */
   private answer(req: Extract<EngineRequest, { op: 'answer' }>): EngineReply {
-    const c = this.entry(req);
-    if (!c) return { ok: false, miss: true };
+    const inputs = this.inputsOf(req);
+    if (!inputs) return { ok: false, miss: true };
     const { body, at } = req;
-    if (!this.data.runbooks.get(c.runbook)?.nodes[body.node]) {
-      return {
-        ok: false,
-        error: { code: 'unknown-node', message: `"${body.node}" is not a node of runbook "${c.runbook}"; answer current.node ("${c.node}")`, field: 'body.node' },
-      };
-    }
     const input: SessionInput =
       body.output !== undefined
         ? { kind: 'output', node: body.node, output: body.output, ...(body.command ? { command: body.command } : {}), ...(body.takenAt ? { takenAt: body.takenAt } : {}), at }
         : body.skip
           ? { kind: 'skip', node: body.node, at }
           : { kind: 'choice', node: body.node, choice: body.choice!, at };
-    const next = appendInput(this.data, req.meta.runbook, c.inputs, input);
-    if (isInputError(next)) {
-      if (next.code === 'wrong-node' || next.code === 'finished') return this.conflict(c, next.code, next.message);
-      const field = next.code === 'bad-choice' ? (input.kind === 'choice' ? 'body.choice' : input.kind === 'skip' ? 'body.skip' : 'body.output') : 'body.output';
-      const code: ErrorCode = next.code === 'empty-output' ? 'empty-output' : next.code === 'bad-choice' ? 'bad-choice' : 'invalid-request';
-      return { ok: false, error: { code, message: next.message, field } };
+    const next = appendInput(this.data, req.meta.runbook, inputs, input);
+    if (!isInputError(next)) return this.written(req, [...inputs, input], next, at, input);
+    const c = this.entry(req)!;
+    if (!this.data.runbooks.get(c.runbook)?.nodes[body.node]) {
+      return {
+        ok: false,
+        error: { code: 'unknown-node', message: `"${body.node}" is not a node of runbook "${c.runbook}"; answer current.node ("${c.node}")`, field: 'body.node' },
+      };
     }
-    return this.written(req, [...c.inputs, input], next, at, input);
+    if (next.code === 'wrong-node' || next.code === 'finished') return this.conflict(c, next.code, next.message);
+    const field = next.code === 'bad-choice' ? (input.kind === 'choice' ? 'body.choice' : input.kind === 'skip' ? 'body.skip' : 'body.output') : 'body.output';
+    const code: ErrorCode = next.code === 'empty-output' ? 'empty-output' : next.code === 'bad-choice' ? 'bad-choice' : 'invalid-request';
+    return { ok: false, error: { code, message: next.message, field } };
   }
 
   private back(req: Extract<EngineRequest, { op: 'back' }>): EngineReply {
-    const c = this.entry(req);
-    if (!c) return { ok: false, miss: true };
-    if (c.inputs.length === 0) return { ok: false, error: { code: 'nothing-to-undo', message: 'the session has no answer to undo', field: 'body.version' } };
-    const inputs = c.inputs.slice(0, -1);
+    const all = this.inputsOf(req);
+    if (!all) return { ok: false, miss: true };
+    if (all.length === 0) return { ok: false, error: { code: 'nothing-to-undo', message: 'the session has no answer to undo', field: 'body.version' } };
+    const inputs = all.slice(0, -1);
     const prev = replay(this.data, req.meta.runbook, inputs);
     if (isInputError(prev)) return { ok: false, error: { code: 'internal', message: `going back does not replay: ${prev.message}` } };
     return this.written(req, inputs, prev, req.at);

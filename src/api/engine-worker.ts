@@ -15,9 +15,12 @@ parentPort!.on('message', (m: { n: number; req: EngineRequest }) => {
   const reply = host.handle(m.req);
   if (m.n < 0) return;
   if ('json' in reply && typeof reply.json === 'string') {
-    // The view as UTF-8 bytes in a buffer of its own, moved to the server's thread: no copy of the
-    // text on the way, and the bytes are what the socket writes.
+    // A view made for this reply only: its UTF-8 bytes in a buffer of their own, moved to the
+    // server's thread, not copied.
     const bytes = utf8.encode(reply.json);
     parentPort!.postMessage({ n: m.n, reply: { ...reply, json: bytes } }, [bytes.buffer]);
-  } else parentPort!.postMessage({ n: m.n, reply });
+  } else {
+    // A cached view's bytes stay in the cache: the message carries a copy (one memcpy).
+    parentPort!.postMessage({ n: m.n, reply });
+  }
 });
