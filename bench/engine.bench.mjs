@@ -45,7 +45,7 @@ function cpuUs(fn) {
  */
 export async function run(opts = {}) {
   const steps = opts.steps ?? 20_000;
-  const { EngineHost, progressOf } = await lib('api/engine-host.js');
+  const { EngineHost, answerInput, progressOf } = await lib('api/engine-host.js');
   const { replay, isInputError } = await lib('core/engine/session.js');
   const { parseOutput } = await lib('core/parsers/index.js');
   const { engineData } = await lib('core/project.js');
@@ -66,8 +66,7 @@ export async function run(opts = {}) {
     return {
       op: 'answer',
       token: i + 1,
-      at,
-      body: { version: 1, node: CHECK_NODE, output: varied(paste, i), command },
+      input: answerInput({ version: 1, node: CHECK_NODE, output: varied(paste, i), command }, at),
       meta: { id, runbook: RUNBOOK, createdAt: at, updatedAt: at, version: 1, progress: progressOf(state, 1) },
       inputs: [first],
     };

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EngineHost, type EngineReply, type EngineRequest } from '../src/api/engine-host.js';
+import { answerInput, EngineHost, type EngineReply, type EngineRequest } from '../src/api/engine-host.js';
 import { EngineUnavailable, WorkerEngine } from '../src/api/engine-pool.js';
 import { SqliteStore } from '../src/api/sqlite-store.js';
 import type { SessionEvent, SessionMeta } from '../src/api/store.js';
@@ -40,12 +40,11 @@ function json(r: EngineReply): { version: number; current: { node: string }; tra
 }
 
 const at = '2026-01-01T00:01:00.000Z';
-const answer = (token: number, choice: number, inputs?: SessionInput[]): EngineRequest => ({
+const answer = (token: number, choice: number, inputs?: SessionInput[], node = 'who-fails'): EngineRequest => ({
   op: 'answer',
   token,
-  at,
+  input: answerInput({ version: 0, node, choice }, at),
   meta: meta(0),
-  body: { version: 0, node: 'who-fails', choice },
   ...(inputs ? { inputs } : {}),
 });
 
@@ -79,7 +78,7 @@ describe('engine host', () => {
     host.handle({ op: 'view', meta: meta(0), inputs: [] });
     host.handle(answer(1, 1));
     expect(host.handle({ op: 'view', meta: meta(1) })).toEqual({ ok: false, miss: true });
-    const bad = host.handle({ ...answer(3, 1), body: { version: 0, node: 'no-such-node', choice: 1 } } as EngineRequest);
+    const bad = host.handle(answer(3, 1, undefined, 'no-such-node'));
     expect(bad).toMatchObject({ ok: false, error: { code: 'unknown-node', field: 'body.node' } });
     const choice = host.handle(answer(4, 99));
     expect(choice).toMatchObject({ ok: false, error: { code: 'bad-choice', field: 'body.choice' } });

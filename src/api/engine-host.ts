@@ -30,7 +30,7 @@ interface SessionRef {
 export type EngineRequest =
   | { op: 'start'; token: number; meta: SessionMeta; alternatives?: { id: string; title: string; score: number }[] }
   | ({ op: 'view' } & SessionRef)
-  | ({ op: 'answer'; token: number; body: AnswerBody; at: string } & SessionRef)
+  | ({ op: 'answer'; token: number; input: SessionInput } & SessionRef)
   | ({ op: 'back'; token: number; at: string } & SessionRef)
   | ({ op: 'summary'; markdown: boolean } & SessionRef)
   | { op: 'settle'; token: number; id: string; version: number; ok: boolean };
@@ -55,7 +55,7 @@ class ReplayError extends Error {}
 /** A reply of the host. */
 export type EngineReply =
   /** A view as JSON: UTF-8 bytes (as rendered and cached), or text when made for this reply only. */
-  | { ok: true; json: string | Uint8Array; progress: SessionProgress; event?: SessionInput }
+  | { ok: true; json: string | Uint8Array; progress: SessionProgress }
   | { ok: true; trail: EvidenceTrail; markdown?: string }
   | { ok: true; settled: true }
   | { ok: false; miss: true }
@@ -79,6 +79,19 @@ interface Cached {
   /** The runbook and node the session is at. */
   runbook: string;
   node: string;
+}
+
+/**
+ * The session input an answer makes (what the store appends and the engine applies).
+ * @param body the answer as sent
+ * @param at when it arrived (ISO time)
+ * @returns the input
+ */
+export function answerInput(body: AnswerBody, at: string): SessionInput {
+  if (body.output !== undefined) {
+    return { kind: 'output', node: body.node, output: body.output, ...(body.command ? { command: body.command } : {}), ...(body.takenAt ? { takenAt: body.takenAt } : {}), at };
+  }
+  return body.skip ? { kind: 'skip', node: body.node, at } : { kind: 'choice', node: body.node, choice: body.choice!, at };
 }
 
 /**
@@ -216,20 +229,14 @@ export class EngineHost {
   private answer(req: Extract<EngineRequest, { op: 'answer' }>): EngineReply {
     const inputs = this.inputsOf(req);
     if (!inputs) return { ok: false, miss: true };
-    const { body, at } = req;
-    const input: SessionInput =
-      body.output !== undefined
-        ? { kind: 'output', node: body.node, output: body.output, ...(body.command ? { command: body.command } : {}), ...(body.takenAt ? { takenAt: body.takenAt } : {}), at }
-        : body.skip
-          ? { kind: 'skip', node: body.node, at }
-          : { kind: 'choice', node: body.node, choice: body.choice!, at };
+    const { input } = req;
     const next = appendInput(this.data, req.meta.runbook, inputs, input);
-    if (!isInputError(next)) return this.written(req, [...inputs, input], next, at, input);
+    if (!isInputError(next)) return this.written(req, [...inputs, input], next, input.at ?? new Date().toISOString());
     const c = this.entry(req)!;
-    if (!this.data.runbooks.get(c.runbook)?.nodes[body.node]) {
+    if (!this.data.runbooks.get(c.runbook)?.nodes[input.node]) {
       return {
         ok: false,
-        error: { code: 'unknown-node', message: `"${body.node}" is not a node of runbook "${c.runbook}"; answer current.node ("${c.node}")`, field: 'body.node' },
+        error: { code: 'unknown-node', message: `"${input.node}" is not a node of runbook "${c.runbook}"; answer current.node ("${c.node}")`, field: 'body.node' },
       };
     }
     if (next.code === 'wrong-node' || next.code === 'finished') return this.conflict(c, next.code, next.message);
@@ -249,12 +256,12 @@ export class EngineHost {
   }
 
   /** A view of the next version, pending until the store's write is settled. */
-  private written(req: SessionRef & { token: number }, inputs: SessionInput[], state: SessionState, at: string, event?: SessionInput): EngineReply {
+  private written(req: SessionRef & { token: number }, inputs: SessionInput[], state: SessionState, at: string): EngineReply {
     const progress = progressOf(state, inputs.length);
     const meta: SessionMeta = { ...req.meta, version: req.meta.version + 1, updatedAt: at, progress };
     const c = this.cached(meta, inputs, state);
     this.pending.set(req.token, { id: req.meta.id, ...c });
-    return event ? { ok: true, json: c.json, progress, event } : { ok: true, json: c.json, progress };
+    return { ok: true, json: c.json, progress };
   }
 
   private settle(req: Extract<EngineRequest, { op: 'settle' }>): EngineReply {

@@ -14,7 +14,7 @@ import type { SessionInput } from '../core/engine/session.js';
 import type { EvidenceTrail } from '../core/engine/summary.js';
 import type { Project } from '../core/project.js';
 import { fallbackRunbook, matchRunbooks } from '../node/search.js';
-import type { EngineError, EngineReply, EngineRequest } from './engine-host.js';
+import { answerInput, type EngineError, type EngineReply, type EngineRequest } from './engine-host.js';
 import { EngineUnavailable, type EngineClient } from './engine-pool.js';
 import { ApiError } from './errors.js';
 import type { AnswerBody } from './schemas.js';
@@ -251,14 +251,11 @@ export class SessionService {
     if (body.version !== meta.version) throw await this.staleVersion(id, body.version, 'someone else answered first');
     const token = ++this.token;
     const at = new Date().toISOString();
-    const { r } = await this.withState(meta, (m, inputs) => ({ op: 'answer', token, body, at, meta: m, ...(inputs ? { inputs } : {}) }), rec);
+    // The input is made here, once: the engine applies it and the store appends the same object.
+    const input = answerInput(body, at);
+    const { r } = await this.withState(meta, (m, inputs) => ({ op: 'answer', token, input, meta: m, ...(inputs ? { inputs } : {}) }), rec);
     if (!r.ok && (r.error.code === 'wrong-node' || r.error.code === 'finished')) this.hint(id, meta.version);
-    const done = this.rendered(r);
-    if (!done.event) {
-      this.engine.settle({ op: 'settle', token, id, version: meta.version + 1, ok: false });
-      throw new ApiError('internal', 'the engine did not return the event to store');
-    }
-    return this.write(meta, token, done, done.event);
+    return this.write(meta, token, this.rendered(r), input);
   }
 
   /**
