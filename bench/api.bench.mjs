@@ -15,6 +15,7 @@
  * says so. Targets: at least 3,000 steps/s and p99 under 20 ms.
  *
  * Usage: node bench/api.bench.mjs [--amount 20000] [--connections 50] [--json]
+ * With API_BENCH_PERF=1 (Linux, perf installed) it also counts the server's instructions per step.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -156,6 +157,30 @@ function splitCpu(pid, before, after, steps) {
   return { eventLoop: per(main), busiestOtherThread: per(busiest), otherThreads: per(rest) };
 }
 
+/**
+ * Count the server's CPU instructions over the measured run with `perf stat` (Linux, when
+ * API_BENCH_PERF=1 and perf can read the counters): unlike CPU time, the count barely moves with
+ * the machine's load, so it shows small changes in the work per step.
+ * @returns {{ stop: () => Promise<number | null> } | null}
+ */
+function perfCounter(pid) {
+  if (process.env.API_BENCH_PERF !== '1') return null;
+  const p = spawn('perf', ['stat', '-x', ',', '-e', 'instructions', '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  p.stderr.on('data', (d) => (err += d));
+  p.on('error', () => {});
+  return {
+    stop: () =>
+      new Promise((resolve) => {
+        p.once('exit', () => {
+          const n = Number(/^(\d+),/m.exec(err)?.[1]);
+          resolve(Number.isFinite(n) && n > 0 ? n : null);
+        });
+        p.kill('SIGINT');
+      }),
+  };
+}
+
 function cannon(opts) {
   return new Promise((resolve, reject) => {
     autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
@@ -210,9 +235,13 @@ export async function run(opts = {}) {
     const load = loadavg()[0];
     const cpu0 = cpuMs(server.child.pid);
     const threads0 = threadCpuMs(server.child.pid);
+    const perf = perfCounter(server.child.pid);
+    // perf needs a moment to attach.
+    if (perf) await new Promise((r) => setTimeout(r, 200));
     const own0 = process.cpuUsage();
     const t0 = performance.now();
     const r = await cannon({ ...base, amount });
+    const instructions = perf ? await perf.stop() : null;
     // autocannon's own duration is in whole seconds (a run ends on its next tick): time it to the last response.
     const seconds = ((lastResponse || performance.now()) - t0) / 1000;
     const own = process.cpuUsage(own0);
@@ -235,6 +264,7 @@ export async function run(opts = {}) {
       serverCpuMsPerStep: serverCpuMsPerStep === null ? null : Number(serverCpuMsPerStep.toFixed(3)),
       stepsPerServerCpuSecond: serverCpuMsPerStep ? Math.round(1000 / serverCpuMsPerStep) : null,
       serverCpuMsPerStepByThread: splitCpu(server.child.pid, threads0, threads1, r.requests.total),
+      ...(instructions ? { serverInstructionsPerStep: Math.round(instructions / r.requests.total) } : {}),
       loadGeneratorCpuMsPerStep: Number(((own.user + own.system) / 1000 / r.requests.total).toFixed(3)),
       machine: `${cpus().length} cores shared by the server and the load generator (loopback), load average ${load.toFixed(1)} at the start`,
     };
@@ -289,6 +319,7 @@ export function format(r) {
           `  by thread: event loop ${r.serverCpuMsPerStepByThread.eventLoop} ms, busiest other thread (the engine worker) ${r.serverCpuMsPerStepByThread.busiestOtherThread} ms, all others (GC helpers, checkpointer) ${r.serverCpuMsPerStepByThread.otherThreads} ms`,
         ]
       : []),
+    ...(r.serverInstructionsPerStep ? [`  server instructions per step (perf stat): ${(r.serverInstructionsPerStep / 1000).toFixed(0)} thousand`] : []),
     `  load generator CPU ${r.loadGeneratorCpuMsPerStep} ms per step; latency mean ${r.latencyMs.mean} ms, p90 ${r.latencyMs.p90} ms, p97.5 ${r.latencyMs.p97_5} ms`,
     `  engine ${r.engine}; ${r.machine}; targets ${r.meetsTargets ? 'met' : 'NOT met'}`,
   ].join('\n');
