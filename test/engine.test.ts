@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { evaluate, formatNumber } from '../src/core/engine/conditions.js';
 import { rankCandidates } from '../src/core/engine/candidates.js';
 import fc from 'fast-check';
 import { combineReadings, excerpt, readEvidence } from '../src/core/engine/evidence.js';
+import { parseOutput } from '../src/core/parsers/index.js';
 import { appendInput, isInputError, replay, type EngineData, type SessionInput } from '../src/core/engine/session.js';
 import { evidenceTrail, trailMarkdown } from '../src/core/engine/summary.js';
 import { diagnose } from '../src/core/engine/diagnose.js';
@@ -123,6 +126,21 @@ describe('evidence and deltas', () => {
     // An unchanged paste five minutes later: every counter has a zero delta over 300 s.
     const { deltas } = combineReadings([...first, ...later]);
     expect(deltas['netstat.TcpExt.PAWSPassive']).toMatchObject({ delta: 0, seconds: 300, perSecond: 0 });
+  });
+
+  it('never mixes up two pastes that differ in one digit (the memo compares texts, not only fingerprints)', () => {
+    // A full netstat -s (about 5 KB): most of its characters are not among those fingerprinted.
+    const full = readFileSync(join(import.meta.dirname, 'fixtures', 'api', 'netstat-s--rhel7-nat-paws.txt'), 'utf8');
+    const digits = [...full.matchAll(/\d/g)].map((m) => m.index!).slice(0, 60);
+    expect(digits).toHaveLength(60);
+    const variants = digits.map((i) => full.slice(0, i) + (full[i] === '9' ? '8' : '9') + full.slice(i + 1));
+    for (const v of [...variants, ...variants]) {
+      const [read] = readEvidence({ output: v, command: 'netstat -s' });
+      expect(read.facts).toEqual(parseOutput(v, { command: 'netstat -s' }).facts);
+    }
+    // A paste read again is a hit: the same readings object.
+    const again = readEvidence({ output: variants[59], command: 'netstat -s' });
+    expect(readEvidence({ output: variants[59], command: 'netstat -s' })).toBe(again);
   });
 
 describe('excerpt', () => {

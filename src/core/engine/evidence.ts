@@ -123,20 +123,31 @@ export function readEvidence(input: EvidenceInput, hints: string[] = []): Eviden
   // Keyed by the output first (no big concatenated key), then by command and hints. The time a
   // paste was taken does not change how it reads, so it is not in the key (every paste has its own).
   const small = `${input.command ?? ''}\u0000${hints.join('\u0001')}`;
-  const byOutput = memo.get(input.output);
+  const output = input.output;
+  const fp = fingerprint(output);
+  let bucket = memo.get(fp);
+  let byOutput = bucket?.find((e) => e.output === output)?.reads;
   let reads = byOutput?.get(small);
   if (!reads) {
-    reads = readUncached(input.output, input.command, hints);
+    reads = readUncached(output, input.command, hints);
     if (byOutput) {
       if (byOutput.size >= MEMO_MAX_PER_OUTPUT) byOutput.delete(byOutput.keys().next().value as string);
       byOutput.set(small, reads);
     } else {
-      memo.set(input.output, new Map([[small, reads]]));
-      memoChars += input.output.length;
-      for (const [k] of memo) {
-        if (memoChars <= MEMO_MAX_CHARS && memo.size <= MEMO_MAX_ENTRIES) break;
-        memo.delete(k);
-        memoChars -= k.length;
+      byOutput = new Map([[small, reads]]);
+      if (!bucket) memo.set(fp, (bucket = []));
+      bucket.push({ output, reads: byOutput });
+      order.push({ fp, output });
+      memoChars += output.length;
+      memoOutputs++;
+      if (bucket.length > MEMO_MAX_PER_FINGERPRINT) forget(bucket[0].output, fp);
+      while (memoChars > MEMO_MAX_CHARS || memoOutputs > MEMO_MAX_ENTRIES) {
+        const old = order[head++];
+        forget(old.output, old.fp);
+      }
+      if (head > 4096 && head * 2 > order.length) {
+        order.splice(0, head);
+        head = 0;
       }
     }
   }
@@ -147,11 +158,44 @@ export function readEvidence(input: EvidenceInput, hints: string[] = []): Eviden
 // Sessions replay their inputs on every step; reading a paste is pure, so readings are kept
 // (oldest first out, bounded by distinct outputs, by their total characters, and by the
 // command/hint pairs kept per output). Readings are shared: callers must not mutate them.
+//
+// The memo is keyed by a fingerprint of the output (its length and 256 characters spread over
+// it), not by the text itself: a Map keyed by a fresh 5 KB string hashes all of it, microseconds
+// per paste. Outputs with one fingerprint share a bucket; a hit is confirmed by comparing texts.
 const MEMO_MAX_ENTRIES = 2000;
 const MEMO_MAX_CHARS = 64 * 1024 * 1024;
 const MEMO_MAX_PER_OUTPUT = 16;
-const memo = new Map<string, Map<string, EvidenceRead[]>>();
+const MEMO_MAX_PER_FINGERPRINT = 8;
+const memo = new Map<number, { output: string; reads: Map<string, EvidenceRead[]> }[]>();
+/** Outputs in the order they were first read; `order[head...]` may hold some already forgotten. */
+const order: { fp: number; output: string }[] = [];
+let head = 0;
 let memoChars = 0;
+let memoOutputs = 0;
+
+/** Drop an output's readings (nothing when it is no longer kept). */
+function forget(output: string, fp: number): void {
+  const bucket = memo.get(fp);
+  const i = bucket ? bucket.findIndex((e) => e.output === output) : -1;
+  if (i < 0) return;
+  bucket!.splice(i, 1);
+  if (bucket!.length === 0) memo.delete(fp);
+  memoChars -= output.length;
+  memoOutputs--;
+}
+
+/**
+ * A cheap fingerprint of a text: its length and up to 256 of its characters, evenly spread.
+ * @param s the text
+ * @returns a 32-bit number
+ */
+function fingerprint(s: string): number {
+  const n = s.length;
+  let h = Math.imul(n ^ 0x811c9dc5, 0x01000193);
+  const step = n > 256 ? Math.floor(n / 256) : 1;
+  for (let i = n - 1; i >= 0; i -= step) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
 
 function readUncached(output: string, command: string | undefined, hints: string[]): EvidenceRead[] {
   if (!command) {
