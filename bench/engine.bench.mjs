@@ -105,18 +105,24 @@ export async function run(opts = {}) {
   parts.readPasteUs = cpuUs(() => {
     for (const p of fresh) parseOutput(p, { command });
   }) / k;
-  const inputs = fresh.map((p) => [first, { kind: 'output', node: CHECK_NODE, output: p, command, at }]);
-  const states = [];
+  // Pastes not read yet (a replay of a paste read above would find its readings memoized).
+  const inputs = fresh.map((_, i) => [first, { kind: 'output', node: CHECK_NODE, output: varied(paste, total + k + i), command, at }]);
+  let last;
   parts.replayUs = cpuUs(() => {
-    for (const i of inputs) states.push(replay(data, RUNBOOK, i));
+    for (const i of inputs) last = replay(data, RUNBOOK, i);
   }) / k;
+  if (isInputError(last)) throw new Error(`the replay failed: ${last.message}`);
+  // Rendering: a few hundred states kept (each holds its facts and transcript).
+  const states = inputs.slice(0, 300).map((i) => replay(data, RUNBOOK, i));
   const meta = measured[0].meta;
+  for (const s of states) JSON.stringify(host.view(meta, s, 2)); // warm up
+  const rounds = Math.ceil(k / states.length);
   parts.renderUs = cpuUs(() => {
-    for (const s of states) JSON.stringify(host.view(meta, s, 2));
-  }) / k;
+    for (let r = 0; r < rounds; r++) for (const s of states) JSON.stringify(host.view(meta, s, 2));
+  }) / (rounds * states.length);
   parts.factsJsonUs = cpuUs(() => {
-    for (const s of states) JSON.stringify(s.facts);
-  }) / k;
+    for (let r = 0; r < rounds; r++) for (const s of states) JSON.stringify(s.facts);
+  }) / (rounds * states.length);
 
   const round = (x) => Number(x.toFixed(1));
   return {
