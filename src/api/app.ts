@@ -48,6 +48,8 @@ export interface AppOptions {
   cacheSize?: number;
   /** Worker threads for the session engine; 0 (the default here) runs it in the server's thread. `runbook serve` defaults to one per spare core. */
   engineThreads?: number;
+  /** An engine to use instead of the one `engineThreads` describes (tests and benchmarks); the app closes it. */
+  engine?: EngineClient;
 }
 
 declare module 'fastify' {
@@ -159,9 +161,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const data = engineData(opts.project);
   const cacheSize = opts.cacheSize ?? 2_000;
   const engine: EngineClient =
-    (opts.engineThreads ?? 0) > 0
+    opts.engine ??
+    ((opts.engineThreads ?? 0) > 0
       ? new WorkerEngine(data, { threads: opts.engineThreads, cacheSize, onError: (msg) => app.log.error(msg) })
-      : inlineEngine(data, cacheSize);
+      : inlineEngine(data, cacheSize));
   app.addHook('onClose', async () => {
     await engine.close();
   });
