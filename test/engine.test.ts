@@ -143,6 +143,18 @@ describe('evidence and deltas', () => {
     expect(readEvidence({ output: variants[59], command: 'netstat -s' })).toBe(again);
   });
 
+  it('keeps the readings of the latest 2,000 pastes, the oldest out first', () => {
+    const paste = (i: number) => `TcpExt:\n    ${i} passive connections rejected because of time stamp\n`;
+    const first = readEvidence({ output: paste(0), command: 'netstat -s' });
+    const kept = [first];
+    for (let i = 1; i <= 2_100; i++) kept.push(readEvidence({ output: paste(i), command: 'netstat -s' }));
+    // The newest is still kept; the first was dropped (read again, it is a new reading).
+    expect(readEvidence({ output: paste(2_100), command: 'netstat -s' })).toBe(kept[2_100]);
+    const reread = readEvidence({ output: paste(0), command: 'netstat -s' });
+    expect(reread).not.toBe(first);
+    expect(reread[0].facts).toEqual(first[0].facts);
+  });
+
 describe('excerpt', () => {
   // The definition: normalize line ends, drop leading blank lines, keep the first lines (shortened), count the rest.
   const reference = (text: string, maxLines: number) => {
