@@ -14,6 +14,7 @@
  * (`settle`): a write that lost a race must never be cached as the new version.
  */
 import { appendInput, isInputError, replay, type EngineData, type SessionInput, type SessionState } from '../core/engine/session.js';
+import { readingFactCount } from '../core/engine/evidence.js';
 import { evidenceTrail, trailMarkdown, type EvidenceTrail } from '../core/engine/summary.js';
 import type { ErrorCode } from './errors.js';
 import type { AnswerBody, SessionView } from './schemas.js';
@@ -309,7 +310,7 @@ export class EngineHost {
       candidates: state.candidates.map(({ id, title, score, status, why }) => ({ id, title, score, status, why })),
       transcript: state.transcript.map((t) =>
         t.readings
-          ? { ...t, readings: t.readings.map((r) => ({ command: r.command, parser: r.parser, confidence: r.confidence, factCount: Object.keys(r.facts).length, warnings: r.warnings })) }
+          ? { ...t, readings: t.readings.map((r) => ({ command: r.command, parser: r.parser, confidence: r.confidence, factCount: readingFactCount(r), warnings: r.warnings })) }
           : t,
       ) as SessionView['transcript'],
       facts: state.facts,

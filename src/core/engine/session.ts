@@ -9,7 +9,7 @@ import type { Facts } from '../facts/types.js';
 import { evaluate, describeFacts } from './conditions.js';
 import { conditionFacts } from '../schema/condition.js';
 import { rankCandidates, type Candidate, type ExtraEvidence } from './candidates.js';
-import { absenceIsMeaningful, combineReadings, hasFacts, readEvidence, type EvidenceRead } from './evidence.js';
+import { absenceIsMeaningful, combineReadings, readEvidence, readingFactCount, type EvidenceRead } from './evidence.js';
 import { orderCommands } from './next.js';
 
 /** One input of a session. */
@@ -216,7 +216,7 @@ function advanceCheck(w: Work, at?: string, outcomePrefix = ''): string {
   if (n.type !== 'check') return '';
   const { facts, deltas, parsersRun } = combined(w);
   const ctx = { facts, deltas, absentMeansFalse: (f: string) => absenceIsMeaningful(f, parsersRun) };
-  const readable = w.nodeReadings.some((r) => hasFacts(r.facts));
+  const readable = w.nodeReadings.some((r) => readingFactCount(r) > 0);
   let next: string;
   let outcome: string;
   if (!readable) {
@@ -312,7 +312,7 @@ function apply(w: Work, input: SessionInput): InputError | undefined {
     // its branches test) answers the step. Something else is kept and the step is asked again.
     const nodeParsers = new Set(n.commands.map((c) => c.parser));
     const branchFacts = new Set(n.branches.flatMap((b) => conditionFacts(b.when)));
-    const readable = reads.filter((r) => hasFacts(r.facts));
+    const readable = reads.filter((r) => readingFactCount(r) > 0);
     const answers = readable.filter((r) => (r.parser && nodeParsers.has(r.parser)) || Object.keys(r.facts).some((f) => branchFacts.has(f)));
     w.readings.push(...reads);
     const offTopic = readable.length > 0 && answers.length === 0;
