@@ -17,7 +17,8 @@
  * Usage: node bench/api.bench.mjs [--amount 20000] [--connections 50] [--ceiling] [--json]
  * `--ceiling` runs bench/ceiling-server.mjs instead: the same stack with the engine's work taken
  * out (answers reuse the first reply), to see what HTTP, storage and the load generator leave.
- * With API_BENCH_PERF=1 (Linux, perf installed) it also counts the server's instructions per step.
+ * With API_BENCH_PERF=1 (Linux, perf installed) it also counts the server's instructions and
+ * context switches per step.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -162,24 +163,25 @@ function splitCpu(pid, before, after, steps) {
 }
 
 /**
- * Count the server's CPU instructions over the measured run with `perf stat` (Linux, when
- * API_BENCH_PERF=1 and perf can read the counters): unlike CPU time, the count barely moves with
- * the machine's load, so it shows small changes in the work per step.
- * @returns {{ stop: () => Promise<number | null> } | null}
+ * Count the server's CPU instructions and context switches over the measured run with `perf stat`
+ * (Linux, when API_BENCH_PERF=1 and perf can read the counters): unlike CPU time, the instruction
+ * count barely moves with the machine's load, so it shows small changes in the work per step.
+ * @returns {{ stop: () => Promise<{ instructions: number | null, contextSwitches: number | null }> } | null}
  */
 function perfCounter(pid) {
   if (process.env.API_BENCH_PERF !== '1') return null;
-  const p = spawn('perf', ['stat', '-x', ',', '-e', 'instructions', '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const p = spawn('perf', ['stat', '-x', ',', '-e', 'instructions,context-switches', '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   p.stderr.on('data', (d) => (err += d));
   p.on('error', () => {});
+  const count = (event) => {
+    const n = Number(new RegExp(`^(\\d+),[^,]*,${event},`, 'm').exec(err)?.[1]);
+    return Number.isFinite(n) && n > 0 ? n : null;
+  };
   return {
     stop: () =>
       new Promise((resolve) => {
-        p.once('exit', () => {
-          const n = Number(/^(\d+),/m.exec(err)?.[1]);
-          resolve(Number.isFinite(n) && n > 0 ? n : null);
-        });
+        p.once('exit', () => resolve({ instructions: count('instructions'), contextSwitches: count('context-switches') }));
         p.kill('SIGINT');
       }),
   };
@@ -245,7 +247,7 @@ export async function run(opts = {}) {
     const own0 = process.cpuUsage();
     const t0 = performance.now();
     const r = await cannon({ ...base, amount });
-    const instructions = perf ? await perf.stop() : null;
+    const counted = perf ? await perf.stop() : null;
     // autocannon's own duration is in whole seconds (a run ends on its next tick): time it to the last response.
     const seconds = ((lastResponse || performance.now()) - t0) / 1000;
     const own = process.cpuUsage(own0);
@@ -269,7 +271,8 @@ export async function run(opts = {}) {
       serverCpuMsPerStep: serverCpuMsPerStep === null ? null : Number(serverCpuMsPerStep.toFixed(3)),
       stepsPerServerCpuSecond: serverCpuMsPerStep ? Math.round(1000 / serverCpuMsPerStep) : null,
       serverCpuMsPerStepByThread: splitCpu(server.child.pid, threads0, threads1, r.requests.total),
-      ...(instructions ? { serverInstructionsPerStep: Math.round(instructions / r.requests.total) } : {}),
+      ...(counted?.instructions ? { serverInstructionsPerStep: Math.round(counted.instructions / r.requests.total) } : {}),
+      ...(counted?.contextSwitches ? { serverContextSwitchesPerStep: Number((counted.contextSwitches / r.requests.total).toFixed(2)) } : {}),
       loadGeneratorCpuMsPerStep: Number(((own.user + own.system) / 1000 / r.requests.total).toFixed(3)),
       machine: `${cpus().length} cores shared by the server and the load generator (loopback), load average ${load.toFixed(1)} at the start`,
     };
@@ -327,7 +330,9 @@ export function format(r) {
           `  by thread: event loop ${r.serverCpuMsPerStepByThread.eventLoop} ms, busiest other thread (the engine worker) ${r.serverCpuMsPerStepByThread.busiestOtherThread} ms, all others (GC helpers, checkpointer) ${r.serverCpuMsPerStepByThread.otherThreads} ms`,
         ]
       : []),
-    ...(r.serverInstructionsPerStep ? [`  server instructions per step (perf stat): ${(r.serverInstructionsPerStep / 1000).toFixed(0)} thousand`] : []),
+    ...(r.serverInstructionsPerStep
+      ? [`  server per step (perf stat): ${(r.serverInstructionsPerStep / 1000).toFixed(0)} thousand instructions, ${r.serverContextSwitchesPerStep ?? '?'} context switches`]
+      : []),
     `  load generator CPU ${r.loadGeneratorCpuMsPerStep} ms per step; latency mean ${r.latencyMs.mean} ms, p90 ${r.latencyMs.p90} ms, p97.5 ${r.latencyMs.p97_5} ms`,
     `  engine ${r.engine}; ${r.machine}; ${r.ceiling ? 'targets do not apply' : `targets ${r.meetsTargets ? 'met' : 'NOT met'}`}`,
   ].join('\n');
