@@ -112,7 +112,6 @@ describe('evidence and deltas', () => {
     expect(deltas['netstat.TcpExt.PAWSPassive']).toMatchObject({ delta: 412, seconds: 10, perSecond: 41.2 });
     expect(deltas['netstat.TcpExt.ListenOverflows']).toMatchObject({ delta: 0 });
   });
-});
 
   it('reads the same paste taken at different times with each time, sharing one parse', () => {
     const first = readEvidence({ output: NETSTAT_1, command: 'netstat -s', takenAt: '2026-01-01T00:00:00Z' });
@@ -154,6 +153,7 @@ describe('evidence and deltas', () => {
     expect(reread).not.toBe(first);
     expect(reread[0].facts).toEqual(first[0].facts);
   });
+});
 
 describe('excerpt', () => {
   // The definition: normalize line ends, drop leading blank lines, keep the first lines (shortened), count the rest.
@@ -251,6 +251,32 @@ describe('sessions', () => {
     expect(back.current).toMatchObject({ type: 'check', node: 'recycle-check' });
   });
 
+  it('asks for a second snapshot also when the first paste held another command too', () => {
+    const base: SessionInput[] = [{ kind: 'choice', node: 'who', choice: 2 }];
+    const both = `$ uname -r\n5.10.0-21-amd64\n$ netstat -s\n${NETSTAT_1}`;
+    const one = appendInput(data, 'test-rb', base, { kind: 'output', node: 'queue-check', output: both, takenAt: '2026-01-01T00:00:00Z' });
+    if (isInputError(one)) throw new Error(one.message);
+    expect(one.current).toMatchObject({ type: 'check', node: 'queue-check', againAfterSeconds: 10 });
+    const grown = NETSTAT_1.replace(/18331/g, '18743');
+    const two = appendInput(data, 'test-rb', [...base, { kind: 'output', node: 'queue-check', output: both, takenAt: '2026-01-01T00:00:00Z' }], {
+      kind: 'output',
+      node: 'queue-check',
+      output: grown,
+      takenAt: '2026-01-01T00:00:10Z',
+    });
+    if (isInputError(two)) throw new Error(two.message);
+    expect(two.current).toMatchObject({ type: 'conclude', cases: ['overflow'] });
+  });
+
+  it('ends with a message, not a crash, at a node the runbook does not define', () => {
+    const broken = { ...runbook, id: 'broken-rb', nodes: { ...runbook.nodes, who: { ...runbook.nodes.who, choices: runbook.nodes.who.type === 'ask' ? runbook.nodes.who.choices.map((c) => ({ ...c, next: 'no-such-node' })) : [] } } } as typeof runbook;
+    const d: EngineData = { ...data, runbooks: new Map([...data.runbooks, ['broken-rb', broken]]) };
+    const s = appendInput(d, 'broken-rb', [], { kind: 'choice', node: 'who', choice: 1 });
+    if (isInputError(s)) throw new Error(s.message);
+    expect(s.current).toMatchObject({ type: 'conclude', node: 'no-such-node', cases: [] });
+    expect(s.current.type === 'conclude' && s.current.message).toMatch(/no node "no-such-node"/);
+  });
+
   it('asks for a second snapshot and branches on the delta', () => {
     const base: SessionInput[] = [{ kind: 'choice', node: 'who', choice: 2 }];
     const one = appendInput(data, 'test-rb', base, { kind: 'output', node: 'queue-check', output: NETSTAT_1, takenAt: '2026-01-01T00:00:00Z' });
@@ -278,6 +304,9 @@ describe('sessions', () => {
     expect(isInputError(e1) && e1.code).toBe('wrong-node');
     const e2 = appendInput(data, 'test-rb', [], { kind: 'choice', node: 'who', choice: 7 });
     expect(isInputError(e2) && e2.code).toBe('bad-choice');
+    // Not a whole number: a bad choice, not a crash.
+    const e2b = appendInput(data, 'test-rb', [], { kind: 'choice', node: 'who', choice: 1.5 });
+    expect(isInputError(e2b) && e2b.code).toBe('bad-choice');
     const e3 = appendInput(data, 'test-rb', [{ kind: 'choice', node: 'who', choice: 2 }], { kind: 'output', node: 'queue-check', output: '  \n' });
     expect(isInputError(e3) && e3.code).toBe('empty-output');
   });

@@ -236,6 +236,9 @@ describe('normalizeEntry never throws on user text', () => {
     '\u0000\u0001binary\u00ff',
     '---\nid: x\napplies: 5\n---\n',
     '---\nid: x\napplies:\n  kernel: ">>>"\n---\n',
+    // Valid syntax that does not build: an alias to no anchor, and an alias bomb.
+    '---\nid: x\nrelated: *typo\n---\n',
+    `---\nid: x\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n---\n`,
   ];
 
   it.each(inputs.map((t, i) => [i, t] as const))('input %i', (_i, text) => {

@@ -25,9 +25,10 @@ const STATUS_MARK: Record<Candidate['status'], (c: C) => string> = {
  * @param step the step
  * @param n the step number shown
  * @param io for colours
+ * @param opts `run`: the session may run recommended commands (offer `run`)
  * @returns text
  */
-export function renderStep(step: CurrentStep, n: number, io: Pick<CliIO, 'color'>): string {
+export function renderStep(step: CurrentStep, n: number, io: Pick<CliIO, 'color'>, opts: { run?: boolean } = {}): string {
   const c = colors(io);
   const out: string[] = [];
   if (step.type === 'ask') {
@@ -49,7 +50,7 @@ export function renderStep(step: CurrentStep, n: number, io: Pick<CliIO, 'color'
     if (step.againAfterSeconds) {
       out.push('', c.yellow(`  Now run the same command again in about ${step.againAfterSeconds} s and paste it, to see which counters rise (or type skip).`));
     }
-    out.push('', c.dim('  Paste the output, then an empty line (or Ctrl-D). Also: skip, missing, run, why, back, quit.'));
+    out.push('', c.dim(`  Paste the output, then an empty line (or Ctrl-D). Also: skip, missing, ${opts.run ? 'run, ' : ''}why, back, quit.`));
   } else {
     out.push('', c.bold(c.cyan('Conclusion')));
   }

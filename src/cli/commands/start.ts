@@ -89,7 +89,9 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
         const matches = matchRunbooks(project, symptom);
         if (matches.length === 0) runbookId = fallbackRunbook(project);
         else if (matches.length > 1 && matches[1].score >= matches[0].score * 0.85) {
-          runbookId = await chooseRunbook(matches.slice(0, 3), opts, io, reader, nextLine);
+          // The runbooks that fit about as well as the best one (at most three).
+          const close = matches.slice(0, 3).filter((m) => m.score >= matches[0].score * 0.85);
+          runbookId = await chooseRunbook(close, opts, io, reader, nextLine);
           if (!runbookId) {
             reader?.close();
             return 130;
@@ -140,7 +142,7 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
       if (fresh.length) io.stdout(renderCandidates(state.candidates, io));
       const cur = state.current;
       const done = new Set(state.transcript.filter((t) => t.kind !== 'route' && t.kind !== 'conclude' && !(t.node === cur.node && t.runbook === cur.runbook)).map((t) => `${t.runbook}/${t.node}`));
-      io.stdout(renderStep(cur, done.size + 1, io));
+      io.stdout(renderStep(cur, done.size + 1, io, { run: opts.run === true }));
     };
     const finish = (): number => {
       persist();
@@ -263,7 +265,8 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
       }
       if (word === 'skip' || word === 's') return { action: 'skip' };
       if (word === 'missing') return { action: 'missing' };
-      if (word === 'run' || (opts.run && t === '')) return runRecommended(st);
+      if (word === 'run' && !opts.run) return 'Running commands here is off: start the session with --run to let runbook offer it (read-only commands only, it asks first).';
+      if (opts.run && (word === 'run' || t === '')) return runRecommended(st);
       if (t === '') return '';
       const text = await rd.readPaste(line);
       // A paste nothing can read is more likely a slip than evidence: say so and keep the step.
@@ -347,11 +350,12 @@ async function chooseRunbook(
     io.stdout(JSON.stringify({ type: 'choose-runbook', options }) + '\n');
   } else {
     const c = colors(io);
-    io.stdout(`${c.bold('Two runbooks fit what you describe. Which is closer?')}\n`);
+    io.stdout(`${c.bold(`${options.length === 2 ? 'Two' : 'Several'} runbooks fit what you describe. Which is closer?`)}\n`);
     options.forEach((o, i) => io.stdout(`  ${c.bold(String(i + 1))}) ${o.title} ${c.dim(`(${o.id})`)}\n`));
   }
   for (;;) {
-    reader?.prompt('> ');
+    // JSON mode writes JSON lines only.
+    if (!opts.json) reader?.prompt('> ');
     const line = await nextLine();
     if (line === null) return undefined;
     let pick: string | number = line.trim();

@@ -4,7 +4,7 @@
  * replaying without the last input.
  */
 import type { Entry } from '../schema/case.js';
-import type { CheckCommand, Runbook, RunbookNode } from '../schema/runbook.js';
+import type { CheckCommand, CheckNode, Runbook, RunbookNode } from '../schema/runbook.js';
 import type { Facts } from '../facts/types.js';
 import { evaluate, describeFacts } from './conditions.js';
 import { conditionFacts } from '../schema/condition.js';
@@ -195,16 +195,26 @@ function settle(w: Work, at?: string): void {
   }
 }
 
+/**
+ * The command of a check node that asks for a second snapshot now: one of its readings is at
+ * the node (counted per command, so a paste that also held other commands still counts once).
+ */
+function secondSnapshot(n: CheckNode, nodeReadings: EvidenceRead[]): CheckCommand | undefined {
+  return n.commands.find((c) => c.twiceSeconds && nodeReadings.filter((r) => r.parser === c.parser).length === 1);
+}
+
 function currentStep(w: Work): CurrentStep {
   const n = node(w);
   const base = { runbook: w.runbook.id, node: w.nodeId };
+  // A node a runbook names but does not define (runbook check reports it): end here and say so.
+  if (!n) return { type: 'conclude', ...base, cases: [], confidence: 'low', message: `the runbook has no node "${w.nodeId}"` };
   if (n.type === 'ask') return { type: 'ask', ...base, question: n.question, ...(n.why ? { why: n.why } : {}), choices: n.choices.map((c, i) => ({ index: i + 1, label: c.label })) };
   if (n.type === 'check') {
     const { facts, deltas } = combined(w);
     const ordered = orderCommands(n.commands, w.candidates, w.data.cases, facts, deltas);
-    const twice = n.commands.find((c) => c.twiceSeconds && w.nodeReadings.some((r) => r.parser === c.parser));
+    const twice = secondSnapshot(n, w.nodeReadings);
     const step: CurrentStep = { type: 'check', ...base, title: n.title, why: n.why, commands: ordered, snapshots: w.nodeReadings.length };
-    if (twice && w.nodeReadings.length === 1) step.againAfterSeconds = twice.twiceSeconds;
+    if (twice) step.againAfterSeconds = twice.twiceSeconds;
     return step;
   }
   if (n.type === 'conclude') return { type: 'conclude', ...base, cases: n.cases, confidence: n.confidence, ...(n.message ? { message: n.message } : {}) };
@@ -282,7 +292,7 @@ function apply(w: Work, input: SessionInput): InputError | undefined {
         const t = input.choice.trim().toLowerCase();
         idx = /^\d+$/.test(t) ? Number(t) - 1 : n.choices.findIndex((c) => c.label.toLowerCase() === t);
       }
-      if (idx < 0 || idx >= n.choices.length) {
+      if (!Number.isInteger(idx) || idx < 0 || idx >= n.choices.length) {
         return { code: 'bad-choice', message: `"${input.choice}" is not a choice of "${n.question}"; pick 1-${n.choices.length}` };
       }
     } else {
@@ -319,7 +329,8 @@ function apply(w: Work, input: SessionInput): InputError | undefined {
     w.nodeReadings.push(...(offTopic ? [] : reads));
     w.rev++;
     w.candidates = computeCandidates(w);
-    const wantsAgain = n.commands.some((c) => c.twiceSeconds && reads.some((r) => r.parser === c.parser)) && w.nodeReadings.length === 1;
+    const again = secondSnapshot(n, w.nodeReadings);
+    const wantsAgain = again !== undefined && reads.some((r) => r.parser === again.parser);
     const step: TranscriptStep = {
       runbook: w.runbook.id,
       node: w.nodeId,

@@ -31,7 +31,15 @@ export function readYaml(yamlText: string, path: string, startLine: number, prob
     }
     return {};
   }
-  const data = doc.toJS();
+  let data: unknown;
+  try {
+    // Syntax is fine but the value may still not build: an alias to an anchor that does not exist,
+    // or an alias bomb over the yaml library's limit.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    problems.push(problem('yaml-syntax', path, startLine, 1, `${what}: ${((e as Error)?.message ?? String(e)).split('\n')[0]}`));
+    return {};
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     problems.push(problem('invalid-field', path, startLine, 1, `${what} must be a mapping of fields (id: ..., title: ...)`));
     return {};
