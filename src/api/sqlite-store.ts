@@ -115,11 +115,24 @@ export interface SqliteStoreOptions {
   /** Background checkpoint period in ms (default 200). */
   checkpointIntervalMs?: number;
   /**
+   * With background checkpoints: past this many WAL frames (pages), the thread also rewinds the WAL
+   * (a RESTART checkpoint), which steady writes would otherwise grow without end. Default 16,384
+   * (64 MB of 4 KB pages, the size the file is cut back to).
+   */
+  checkpointRestartFrames?: number;
+  /**
    * Commit the writes that arrive in one turn of the event loop in one transaction (each still
    * checks its own version, in arrival order, and resolves only after the commit). Fewer commits
    * under load; `runbook serve` uses it. Default off: each append commits before it returns.
    */
   groupCommit?: boolean;
+}
+
+/** What the checkpointer thread reports: WAL frames, frames copied, WAL rewinds so far. */
+interface CheckpointResult {
+  checkpointed: number;
+  log: number;
+  restarts: number;
 }
 
 interface QueuedWrite {
@@ -191,7 +204,7 @@ export class SqliteStore implements SessionStore {
   private readonly q;
   private checkpointer: Worker | undefined;
   private checkpoints = 0;
-  private lastCheckpoint: { checkpointed: number; log: number } | undefined;
+  private lastCheckpoint: CheckpointResult | undefined;
   private readonly writeTx: (id: string, expected: number, event: SessionEvent, progress: SessionProgress) => WriteResult;
 
   /**
@@ -207,7 +220,7 @@ export class SqliteStore implements SessionStore {
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
-    if (opts.checkpoint === 'background' && file !== ':memory:') this.startCheckpointer(file, opts.checkpointIntervalMs ?? 200);
+    if (opts.checkpoint === 'background' && file !== ':memory:') this.startCheckpointer(file, opts.checkpointIntervalMs ?? 200, opts.checkpointRestartFrames ?? 16_384);
     const db = this.db;
     this.q = {
       insertSession: db.prepare<[Record<string, unknown>], never>(
@@ -329,13 +342,13 @@ export class SqliteStore implements SessionStore {
     return toMeta(this.q.getSession.get(s.id)!);
   }
 
-  private startCheckpointer(file: string, intervalMs: number): void {
+  private startCheckpointer(file: string, intervalMs: number, restartFrames: number): void {
     this.db.pragma('wal_autocheckpoint = 0');
     // After a checkpoint resets the WAL, the file is cut back to this size.
     this.db.pragma('journal_size_limit = 67108864');
-    const worker = new Worker(workerScript('checkpointer.js'), { workerData: { file, intervalMs } });
+    const worker = new Worker(workerScript('checkpointer.js'), { workerData: { file, intervalMs, restartFrames } });
     worker.unref();
-    worker.on('message', (m: { checkpointed: number; log: number }) => {
+    worker.on('message', (m: CheckpointResult) => {
       this.checkpoints++;
       this.lastCheckpoint = m;
     });
@@ -350,10 +363,11 @@ export class SqliteStore implements SessionStore {
   }
 
   /**
-   * Background checkpoints that moved pages so far, and the last one's WAL frames (`log`) and frames copied.
+   * Background checkpoints that moved pages so far, and the last one's WAL frames (`log`), frames
+   * copied and WAL rewinds so far.
    * @returns the count and the last result
    */
-  checkpointStatus(): { running: boolean; checkpoints: number; last?: { checkpointed: number; log: number } } {
+  checkpointStatus(): { running: boolean; checkpoints: number; last?: CheckpointResult } {
     return { running: this.checkpointer !== undefined, checkpoints: this.checkpoints, ...(this.lastCheckpoint ? { last: this.lastCheckpoint } : {}) };
   }
 
