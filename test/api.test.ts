@@ -356,8 +356,21 @@ describe('keys, CORS and rate limits', () => {
     expect(limited.body.error.code).toBe('rate-limited');
     expect(limited.headers.get('retry-after')).toBeTruthy();
     expect((await call(s.base, 'POST', '/v1/parse', { output: 'x' }, { key: 'beta' })).status).toBe(200);
+    expect(limited.body.error.message).toMatch(/3 requests per 60 s/);
     // Health checks are never limited.
     for (let i = 0; i < 5; i++) expect((await call(s.base, 'GET', '/healthz')).status).toBe(200);
+  });
+
+  it('counts requests with a wrong key or none against their IP, and a browser embed sees the 401', async () => {
+    const s = await server({ apiKeys: ['alpha'], rateLimit: { max: 3, timeWindowMs: 60_000 }, corsOrigins: ['https://tickets.example'] });
+    const origin = { origin: 'https://tickets.example' };
+    const bad = await call(s.base, 'POST', '/v1/parse', { output: 'x' }, { key: 'wrong', headers: origin });
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get('access-control-allow-origin')).toBe('https://tickets.example');
+    for (let i = 0; i < 2; i++) expect((await call(s.base, 'POST', '/v1/parse', { output: 'x' }, { headers: origin })).status).toBe(401);
+    expect((await call(s.base, 'POST', '/v1/parse', { output: 'x' }, { key: 'another-wrong-one' })).status).toBe(429);
+    // A valid key has its own bucket.
+    expect((await call(s.base, 'POST', '/v1/parse', { output: 'x' }, { key: 'alpha' })).status).toBe(200);
   });
 
   it('answers CORS only for allowed origins', async () => {

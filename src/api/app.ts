@@ -99,15 +99,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // JSON only: a text/plain body is a 415, not a string for the schema to reject.
   app.removeContentTypeParser(['text/plain']);
 
-  app.addHook('onRequest', async (req) => {
-    if (req.routeOptions.config?.auth !== 'write' || !keys.required) return;
+  // Keys are checked before the body is read but after every onRequest hook: CORS headers go on a
+  // 401 too (a browser embed can show why), and a request with a wrong key or none still counts
+  // against its IP's rate limit.
+  app.addHook('preParsing', async (req, _reply, payload) => {
+    if (req.routeOptions.config?.auth !== 'write' || !keys.required) return payload;
     const token = bearerToken(req);
     if (!token) throw new ApiError('unauthorized', 'this endpoint needs an API key: send "Authorization: Bearer <key>" (keys come from RUNBOOK_API_KEYS)');
     if (!keys.accepts(token)) throw new ApiError('unauthorized', 'the API key is not valid');
-  });
-  app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
     return payload;
+  });
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    reply.header('x-content-type-options', 'nosniff');
+    done(null, payload);
   });
   app.addHook('onClose', async () => {
     await opts.store.close();
@@ -137,14 +141,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { url: '/v1/openapi.json', deepLinking: true } });
 
   if (opts.rateLimit !== false) {
+    const windowMs = opts.rateLimit?.timeWindowMs ?? 60_000;
     await app.register(rateLimit, {
       global: true,
       max: opts.rateLimit?.max ?? 600,
-      timeWindow: opts.rateLimit?.timeWindowMs ?? 60_000,
+      timeWindow: windowMs,
       keyGenerator: (req) => rateLimitKey(req, keys),
       allowList: (req) => !req.url.startsWith('/v1/'),
       errorResponseBuilder: (_req, ctx) =>
-        Object.assign(new Error(`rate limit exceeded: ${ctx.max} requests per ${ctx.after}; retry in ${Math.ceil(ctx.ttl / 1000)} s`), { statusCode: 429 }),
+        Object.assign(new Error(`rate limit exceeded: ${ctx.max} requests per ${Math.round(windowMs / 1000)} s; retry in ${Math.ceil(ctx.ttl / 1000)} s`), {
+          statusCode: 429,
+        }),
     });
   }
   const origins = opts.corsOrigins ?? [];

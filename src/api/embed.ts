@@ -123,7 +123,9 @@ export const EMBED_JS = String.raw`/* netrunbook session widget: renders a runbo
         ta.placeholder = 'Paste the output here';
         ta.disabled = busy;
         add(box, ta, h('br'),
-          button('Submit output', function () { if (ta.value.trim()) answer({ output: ta.value, command: (c.commands && c.commands[0] && c.commands[0].command) || undefined }); }, true),
+          // No command with the paste: the step lists alternatives, and the engine tells them apart
+          // (and splits a paste of several commands by their prompt lines).
+          button('Submit output', function () { if (ta.value.trim()) answer({ output: ta.value }); }, true),
           button('Skip', function () { answer({ skip: true }); }));
       } else {
         var concl = state.conclusion;
