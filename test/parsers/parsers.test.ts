@@ -261,6 +261,9 @@ describe('other commands', () => {
       'dmesg.synFlooding': true,
       'dmesg.synFloodingPort': 80,
     });
+    // Kernel 6.2 and later name the listening address too.
+    expect(facts('[ 12.5] TCP: request_sock_TCP: Possible SYN flooding on port 10.0.0.5:443. Sending cookies.  Check SNMP counters.\n')['dmesg.synFloodingPort']).toBe(443);
+    expect(facts('[ 12.5] TCP: request_sock_TCPv6: Possible SYN flooding on port [::]:8443. Sending cookies.  Check SNMP counters.\n')['dmesg.synFloodingPort']).toBe(8443);
   });
 
   it('ulimit -a gives open files and processes', () => {

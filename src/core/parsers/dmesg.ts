@@ -89,7 +89,8 @@ export const dmesg = defineParser({
       n++;
       const low = l.length > 2000 ? l.slice(0, 2000).toLowerCase() : l.toLowerCase();
       for (const [name, subs] of FLAGS) if (subs.some((s) => low.includes(s))) facts[`dmesg.${name}`] = true;
-      const port = /possible syn flooding on port (\d+)/.exec(low);
+      // "on port 443." before kernel 6.2; "on port 10.0.0.5:443." or "on port [::]:443." since.
+      const port = /possible syn flooding on port (?:\[[^\]]*\]:|[\d.]+:)?(\d+)/.exec(low);
       if (port) facts['dmesg.synFloodingPort'] = Number(port[1]);
     }
     facts['dmesg.lines'] = n;

@@ -50,7 +50,9 @@ export const ethtoolS = defineParser({
     if (ls.length === 0) return 0;
     const first = ls.find((l) => !l.startsWith('#')) ?? '';
     let s = /^NIC statistics:/.test(first.trim()) ? 0.7 : 0;
-    const kv = ls.filter((l) => /^\s+[A-Za-z0-9_.[\]: -]+: \d+$/.test(l)).length;
+    // The name starts with a non-space: `\s+` and the name class must not both take the same spaces
+    // (a long line of spaces would backtrack quadratically).
+    const kv = ls.filter((l) => /^\s+[A-Za-z0-9_.[\]:-][A-Za-z0-9_.[\]: -]*: \d+$/.test(l)).length;
     s += 0.3 * (kv / ls.length);
     if (/^Cannot get stats strings/.test(first)) s = 0.9;
     return Math.min(1, s);

@@ -80,16 +80,22 @@ function readRules(text: string, command: string | undefined): { rules: Rule[]; 
 }
 
 function reachable(rules: Rule[], table: string, from: string): Set<string> {
+  // The table's rules by chain, once: a kube-proxy dump has tens of thousands of rules.
+  const byChain = new Map<string, Rule[]>();
+  for (const r of rules) {
+    if (r.table !== table) continue;
+    const list = byChain.get(r.chain);
+    if (list) list.push(r);
+    else byChain.set(r.chain, [r]);
+  }
   const seen = new Set<string>([from]);
   const queue = [from];
-  while (queue.length > 0) {
-    const c = queue.shift()!;
-    for (const r of rules) {
-      if (r.table !== table || r.chain !== c || !r.target || seen.has(r.target)) continue;
-      if (rules.some((x) => x.table === table && x.chain === r.target)) {
-        seen.add(r.target);
-        queue.push(r.target);
-      }
+  for (let i = 0; i < queue.length; i++) {
+    for (const r of byChain.get(queue[i]) ?? []) {
+      // A jump to a chain that has rules of its own (not a built-in target such as ACCEPT).
+      if (!r.target || seen.has(r.target) || !byChain.has(r.target)) continue;
+      seen.add(r.target);
+      queue.push(r.target);
     }
   }
   return seen;

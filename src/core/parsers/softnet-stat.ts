@@ -66,7 +66,10 @@ export const softnetStat = defineParser({
     if (blank(text)) return nothing();
     const facts: Facts = {};
     const processed: number[] = [];
+    /** The CPU id of each row in `processed`. */
+    const cpus: number[] = [];
     let bad = 0;
+    let short = 0;
     const warnings: string[] = [];
     lines(text).forEach((l) => {
       const raw = fields(l);
@@ -78,6 +81,8 @@ export const softnetStat = defineParser({
       }
       const cpu = raw.length >= 13 ? vals[12]! : processed.length;
       processed.push(vals[0]!);
+      cpus.push(cpu);
+      if (raw.length < 9) short++;
       for (const [i, name] of Object.entries(COLUMNS)) {
         const v = vals[Number(i)];
         if (v === undefined) continue;
@@ -97,9 +102,9 @@ export const softnetStat = defineParser({
     processed.forEach((v, i) => {
       if (v > processed[best]) best = i;
     });
-    facts['softnet.busiestCpu'] = best;
+    facts['softnet.busiestCpu'] = cpus[best];
     if (bad > 0) warnings.push(`Skipped ${bad} row(s) that are not hexadecimal counters.`);
-    if (processed.some((_, i) => fields(lines(text)[i] ?? '').length < 9)) warnings.push('Some rows have fewer than 9 columns (an unusual kernel or a cut paste).');
+    if (short > 0) warnings.push('Some rows have fewer than 9 columns (an unusual kernel or a cut paste).');
     return { facts, warnings };
   },
 });
