@@ -3,7 +3,7 @@
  * temporary content root (RUNBOOK_HOME) holding copies of the fixture cases.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,6 +130,22 @@ describe('runbook check', () => {
     expect(r.stdout + r.stderr).not.toMatch(STACK);
     expect(r.stdout).toMatch(/checked: 0 errors/);
     expect(r.status).toBe(0);
+  });
+
+  it('reports a catalog that is not valid JSON, or not a list of ids, as a located problem', () => {
+    for (const [text, message] of [
+      ['{bad', /content\/catalog\.json:1:1: the catalog is not valid JSON/],
+      ['{}', /content\/catalog\.json:1:1: the catalog must be/],
+    ] as const) {
+      const home = makeHome([join(FIXTURES, 'valid-chinese-headings.md')]);
+      writeFileSync(join(home, 'content', 'catalog.json'), text);
+      const r = runbook(['check'], home);
+      expect(r.stdout + r.stderr).not.toMatch(/unexpected error|^\s+at /m);
+      expect(r.stdout).toMatch(message);
+      expect(r.status).toBe(1);
+      // The rest of the content still loads.
+      expect(runbook(['list'], home).stdout).toMatch(/1 entr/);
+    }
   });
 });
 

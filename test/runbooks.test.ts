@@ -4,7 +4,8 @@
 // test/fixtures/sessions/ (plus a few socket listings generated below in the
 // exact `ss` format). Also checks that `runbook check` finds no runbook problem.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -1215,5 +1216,24 @@ describe('runbook start by symptom', () => {
     expect(r.stdout).toMatch(/start the session with --run/);
     expect(r.stdout).not.toMatch(/on this machine now\?/);
     expect(r.stdout).not.toMatch(/Also: skip, missing, run,/);
+  });
+});
+
+describe('saved sessions', () => {
+  it('a file in the sessions folder that is not a session is passed over, not a crash', () => {
+    const state = mkdtempSync(join(tmpdir(), 'runbook-state-'));
+    try {
+      mkdirSync(join(state, 'sessions'));
+      writeFileSync(join(state, 'sessions', 'x.json'), '{"id":"x"}');
+      writeFileSync(join(state, 'sessions', 'y.json'), '{"id":"y","runbook":"syn-no-response","inputs":');
+      for (const args of [['summary'], ['resume']]) {
+        const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input: '', encoding: 'utf8', env: { ...process.env, RUNBOOK_STATE_DIR: state, NO_COLOR: '1' }, timeout: 60_000 });
+        expect(r.stderr).not.toMatch(/unexpected error/);
+        expect(r.stderr).toMatch(/no (saved|unfinished) session/);
+        expect(r.status).toBe(1);
+      }
+    } finally {
+      rmSync(state, { recursive: true, force: true });
+    }
   });
 });

@@ -5,8 +5,9 @@
  *
  * The content root is the CLI's: `RUNBOOK_HOME`, else the current directory.
  */
-import { buildProject, type Project } from '../../src/core/project.js';
-import { contentPaths, contentRoot, readCatalogIds, readSources } from '../../src/node/content.js';
+import type { Project } from '../../src/core/project.js';
+import { contentRoot } from '../../src/node/content.js';
+import { readProject } from '../../src/node/project.js';
 import type { Entry } from '../../src/core/schema/case.js';
 import type { Runbook } from '../../src/core/schema/runbook.js';
 
@@ -26,10 +27,7 @@ let memo: { root: string; project: SiteProject } | undefined;
 export function loadSiteProject(fresh = false): SiteProject {
   const root = contentRoot();
   if (memo && memo.root === root && !fresh) return memo.project;
-  const paths = contentPaths(root);
-  const files = readSources(root, [...paths.cases, ...paths.notes]);
-  const runbookFiles = readSources(root, paths.runbooks);
-  const project = { ...buildProject(files, runbookFiles, readCatalogIds(root)), root };
+  const project = readProject(root);
   memo = { root, project };
   return project;
 }

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceFile } from '../core/kb.js';
+import { problem, type Problem } from '../core/problems.js';
 
 /** The package root (where bin/, lib/ and the embedded content live). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -66,15 +67,25 @@ export function readSources(root: string, paths: string[]): SourceFile[] {
 }
 
 /**
- * The catalog ids, when the root has a catalog.
+ * The catalog ids, when the root has a catalog; a catalog that cannot be read is a problem.
  * @param root the content root
- * @returns ids, or undefined
+ * @returns ids (undefined without a readable catalog) and problems
  */
-export function readCatalogIds(root: string): string[] | undefined {
+export function readCatalog(root: string): { ids?: string[]; problems: Problem[] } {
   const p = join(root, 'content', 'catalog.json');
-  if (!existsSync(p)) return undefined;
-  const data = JSON.parse(readFileSync(p, 'utf8')) as { cases: { id: string }[] };
-  return data.cases.map((c) => c.id);
+  if (!existsSync(p)) return { problems: [] };
+  const path = relative(root, p);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(p, 'utf8'));
+  } catch (e) {
+    return { problems: [problem('read-error', path, 1, 1, `the catalog is not valid JSON: ${(e as Error).message}`)] };
+  }
+  const cases = (data as { cases?: unknown } | null)?.cases;
+  if (!Array.isArray(cases) || !cases.every((c) => typeof (c as { id?: unknown } | null)?.id === 'string')) {
+    return { problems: [problem('invalid-field', path, 1, 1, 'the catalog must be { "cases": [ { "id": "..." }, ... ] }')] };
+  }
+  return { ids: cases.map((c: { id: string }) => c.id), problems: [] };
 }
 
 /**

@@ -2,7 +2,7 @@
  * Load the project from disk (or from the prebuilt bundle) for the CLI and API.
  */
 import { buildProject, type Project } from '../core/project.js';
-import { contentPaths, contentRoot, readCatalogIds, readSources } from './content.js';
+import { contentPaths, contentRoot, readCatalog, readSources } from './content.js';
 import { readFreshBundle } from './bundle.js';
 
 /** Options for {@link loadProject}. */
@@ -26,7 +26,6 @@ export function loadProject(opts: LoadOptions = {}): Project & { root: string; f
   const key = `${root}|${opts.fromSources ? 1 : 0}`;
   const hit = memo.get(key);
   if (hit) return hit;
-  const paths = contentPaths(root);
   if (!opts.fromSources) {
     const p = readFreshBundle(root);
     if (p) {
@@ -34,9 +33,23 @@ export function loadProject(opts: LoadOptions = {}): Project & { root: string; f
       return p;
     }
   }
+  const project = { ...readProject(root), fromBundle: false };
+  memo.set(key, project);
+  return project;
+}
+
+/**
+ * Read and check every case, note, runbook and the catalog of a content root, from the source
+ * files (no bundle, no memo): the one way the CLI, the API and the site build a project.
+ * @param root the content root
+ * @returns the project with its root
+ */
+export function readProject(root: string): Project & { root: string } {
+  const paths = contentPaths(root);
   const cases = readSources(root, [...paths.cases, ...paths.notes]);
   const runbooks = readSources(root, paths.runbooks);
-  const project = { ...buildProject(cases, runbooks, readCatalogIds(root)), root, fromBundle: false };
-  memo.set(key, project);
+  const catalog = readCatalog(root);
+  const project = { ...buildProject(cases, runbooks, catalog.ids), root };
+  project.problems.push(...catalog.problems);
   return project;
 }

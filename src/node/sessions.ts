@@ -65,10 +65,27 @@ export function readSession(id: string): SavedSession | undefined {
   const file = join(sessionsDir(), `${id}.json`);
   if (!existsSync(file)) return undefined;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as SavedSession;
+    const s = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    // Another program's file, or one cut short: not a session.
+    return isSavedSession(s) ? s : undefined;
   } catch {
     return undefined;
   }
+}
+
+function isSavedSession(s: unknown): s is SavedSession {
+  const o = s as Partial<SavedSession> | null;
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    typeof o.id === 'string' &&
+    typeof o.runbook === 'string' &&
+    typeof o.createdAt === 'string' &&
+    typeof o.updatedAt === 'string' &&
+    typeof o.finished === 'boolean' &&
+    Array.isArray(o.inputs) &&
+    o.inputs.every((i) => typeof i === 'object' && i !== null && typeof (i as { node?: unknown }).node === 'string')
+  );
 }
 
 /**
