@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluate, formatNumber } from '../src/core/engine/conditions.js';
+import { informs } from '../src/core/engine/next.js';
+import { Condition } from '../src/core/schema/condition.js';
 import { rankCandidates } from '../src/core/engine/candidates.js';
 import fc from 'fast-check';
 import { combineReadings, excerpt, readEvidence } from '../src/core/engine/evidence.js';
@@ -92,6 +94,25 @@ describe('conditions', () => {
     expect(evaluate({ fact: 'b', op: '==', value: true }, ctx)).toBe(true);
     expect(evaluate({ fact: 'a', op: 'increased' }, ctx)).toBe(true);
     expect(evaluate({ fact: 's', op: 'increased' }, ctx)).toBe('unknown');
+  });
+  it('rejects values an operator cannot take', () => {
+    expect(Condition.safeParse({ fact: 'a', op: 'increased', value: 100 }).success).toBe(true);
+    expect(Condition.safeParse({ fact: 'a', op: 'increased', value: '100' }).success).toBe(false);
+    expect(Condition.safeParse({ fact: 'a', op: 'exists' }).success).toBe(true);
+    expect(Condition.safeParse({ fact: 'a', op: 'exists', value: 1 }).success).toBe(false);
+  });
+});
+
+describe('next commands', () => {
+  it('a command whose facts are all known informs a case only if it still owes a second snapshot', () => {
+    const c = [{ id: 'recycle', title: '', score: 1, points: 1, status: 'possible' as const, why: [] }];
+    // recycle reads sysctl.net.ipv4.tcp_tw_recycle (no `increased`).
+    expect(informs('sysctl', c, data.cases, {}, {})).toBe(1);
+    expect(informs('sysctl', c, data.cases, { 'sysctl.net.ipv4.tcp_tw_recycle': 1, 'sysctl.net.ipv4.tcp_timestamps': 1 }, {})).toBe(0);
+    // PAWSPassive is read with `increased`: one snapshot still owes the second.
+    const paws = { 'netstat.TcpExt.PAWSPassive': 5 };
+    expect(informs('netstat-s', c, data.cases, paws, {})).toBe(1);
+    expect(informs('netstat-s', c, data.cases, paws, { 'netstat.TcpExt.PAWSPassive': { from: 1, to: 5, delta: 4 } })).toBe(0);
   });
 });
 

@@ -46,13 +46,11 @@ export function diagnose(raw: DiagnoseInput, data: DiagnoseData): DiagnoseResult
       if (!r.parser) warnings.push(`${label}: could not tell which command printed this; pass "command" with it`);
     }
   });
-  const base: Record<string, string> = {};
-  if (input.kernel) {
-    if (parseKernel(input.kernel)) base['kernel.release'] = input.kernel.trim();
-    else warnings.push(`kernel "${input.kernel}" is not a \`uname -r\` release; ignored`);
-  }
-  const { facts, deltas, parsersRun } = combineReadings(readings, base);
-  if (input.kernel && parseKernel(input.kernel)) facts['kernel.release'] = input.kernel.trim();
+  const kernel = input.kernel && parseKernel(input.kernel) ? input.kernel.trim() : undefined;
+  if (input.kernel && !kernel) warnings.push(`kernel "${input.kernel}" is not a \`uname -r\` release; ignored`);
+  const { facts, deltas, parsersRun } = combineReadings(readings);
+  // The kernel given with the request wins over one read from a pasted `uname -r` (facts is a fresh copy).
+  if (kernel) facts['kernel.release'] = kernel;
   const symptom = input.symptom?.trim() ? data.symptomMatcher?.(input.symptom) : undefined;
   const candidates = rankCandidates(data.cases.filter((e) => e.kind === 'case'), { facts, deltas, absentMeansFalse: (f) => absenceIsMeaningful(f, parsersRun) }, symptom ? { symptom } : {});
   const byId = new Map(data.cases.map((e) => [e.id, e]));

@@ -5,7 +5,7 @@
  */
 import type { Entry } from '../schema/case.js';
 import type { CheckCommand } from '../schema/runbook.js';
-import { conditionFacts } from '../schema/condition.js';
+import { comparisons, conditionFacts } from '../schema/condition.js';
 import type { Deltas, Facts } from '../facts/types.js';
 import { factCatalog, parsersForCommand } from '../parsers/index.js';
 import type { Candidate } from './candidates.js';
@@ -23,7 +23,7 @@ export function signalFacts(e: Entry): { all: string[]; increased: string[] } {
   if (!v) {
     v = {
       all: [...new Set(e.signals.flatMap((s) => conditionFacts(s.when)))],
-      increased: [...new Set(e.signals.filter((s) => JSON.stringify(s.when).includes('"increased"')).flatMap((s) => conditionFacts(s.when)))],
+      increased: [...new Set(e.signals.flatMap((s) => comparisons(s.when).filter((c) => c.op === 'increased').map((c) => c.fact)))],
     };
     signalFactsCache.set(e, v);
   }
@@ -70,8 +70,11 @@ export function informs(parser: string, live: Candidate[], cases: Map<string, En
   for (const c of live) {
     const e = cases.get(c.id);
     if (!e) continue;
-    const needs = signalFacts(e).all.filter((f) => produced.has(f));
-    if (needs.some((f) => facts[f] === undefined || !(f in deltas))) n++;
+    const sf = signalFacts(e);
+    // Informs a case when it gives a fact the case reads and nobody has, or a second snapshot of a
+    // counter the case reads with `increased` that has no delta yet.
+    const needs = sf.all.filter((f) => produced.has(f));
+    if (needs.some((f) => facts[f] === undefined || (sf.increased.includes(f) && !(f in deltas)))) n++;
   }
   return n;
 }

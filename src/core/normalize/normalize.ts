@@ -220,7 +220,10 @@ function readEvidence(section: RawSection | undefined): EvidenceCommand[] {
   return out;
 }
 
-const RISK_HEADING = /^(risks?|trade-?offs?|caveats?|warnings?|风险|注意|注意事项)(?![a-z])/i; // not \b: it never matches after Chinese
+const RISK_WORDS = '(?:risks?|trade-?offs?|caveats?|warnings?|风险|注意事项|注意)';
+const RISK_HEADING = new RegExp(`^${RISK_WORDS}(?![a-z])`, 'i'); // not \b: it never matches after Chinese
+/** A paragraph that starts "Risk: ..." (or 风险：...), and that lead-in. */
+const RISK_LEAD = new RegExp(`^${RISK_WORDS}\\s*[:：]\\s*`, 'i');
 
 function readFix(section: RawSection | undefined): Entry['fix'] {
   const fix: Entry['fix'] = { steps: [], commands: [], risks: [], markdown: section?.markdown.trim() ?? '' };
@@ -244,7 +247,7 @@ function readFix(section: RawSection | undefined): Entry['fix'] {
     }
     if (node.type === 'paragraph') {
       const t = toString(node).trim();
-      if (inRisks || /^(risks?|trade-?offs?|caveat|warning|风险|注意)\s*[:：]/i.test(t)) fix.risks.push(t.replace(/^(risks?|trade-?offs?|caveat|warning|风险|注意)\s*[:：]\s*/i, ''));
+      if (inRisks || RISK_LEAD.test(t)) fix.risks.push(t.replace(RISK_LEAD, ''));
     }
   }
   return fix;

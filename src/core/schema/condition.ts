@@ -38,6 +38,12 @@ export const Comparison = z
     if (c.op !== 'exists' && c.op !== 'increased' && c.value === undefined) {
       ctx.addIssue({ code: 'custom', message: `operator "${c.op}" needs a value`, path: ['value'] });
     }
+    if (c.op === 'increased' && c.value !== undefined && typeof c.value !== 'number') {
+      ctx.addIssue({ code: 'custom', message: 'operator "increased" takes a number (the least increase) or no value', path: ['value'] });
+    }
+    if (c.op === 'exists' && c.value !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'operator "exists" takes no value', path: ['value'] });
+    }
     if (['>', '>=', '<', '<='].includes(c.op) && c.value !== undefined && typeof c.value !== 'number') {
       ctx.addIssue({ code: 'custom', message: `operator "${c.op}" compares numbers; value must be a number`, path: ['value'] });
     }
@@ -101,4 +107,13 @@ export function conditionFacts(condition: Condition): string[] {
   if ('all' in condition) return condition.all.flatMap(conditionFacts);
   if ('any' in condition) return condition.any.flatMap(conditionFacts);
   return conditionFacts(condition.not);
+}
+
+/** Every comparison in a condition, in order of appearance (kernel range tests are not comparisons). */
+export function comparisons(condition: Condition): Comparison[] {
+  if ('fact' in condition) return [condition];
+  if ('kernel' in condition) return [];
+  if ('all' in condition) return condition.all.flatMap(comparisons);
+  if ('any' in condition) return condition.any.flatMap(comparisons);
+  return comparisons(condition.not);
 }
