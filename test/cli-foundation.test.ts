@@ -3,7 +3,7 @@
  * temporary content root (RUNBOOK_HOME) holding copies of the fixture cases.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,6 +146,23 @@ describe('runbook check', () => {
       // The rest of the content still loads.
       expect(runbook(['list'], home).stdout).toMatch(/1 entr/);
     }
+  });
+});
+
+describe('the prebuilt bundle', () => {
+  it('is not used once a content file it was built from is gone', () => {
+    // A copy of the package: its bundle is the one read for its own content.
+    const pkg = mkdtempSync(join(tmpdir(), 'runbook-pkg-'));
+    homes.push(pkg);
+    for (const d of ['bin', 'lib', 'content', 'runbooks']) cpSync(join(ROOT, d), join(pkg, d), { recursive: true });
+    copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+    symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+    const run = (...args: string[]) => spawnSync(process.execPath, [join(pkg, 'bin', 'runbook.js'), ...args], { cwd: pkg, encoding: 'utf8', env: { ...process.env, RUNBOOK_HOME: '', NO_COLOR: '1' }, timeout: 60_000 });
+    expect(run('bundle').status).toBe(0);
+    const before = Number(/(\d+) entries/.exec(run('list').stdout)?.[1]);
+    rmSync(join(pkg, 'content', 'cases', 'tcp-tw-recycle-nat-paws.md'));
+    expect(run('list').stdout).toContain(`${before - 1} entries`);
+    expect(run('show', 'tcp-tw-recycle-nat-paws').status).toBe(1);
   });
 });
 

@@ -26,7 +26,7 @@ export async function run(opts: BundleOptions, io: CliIO): Promise<number> {
   const project = loadProject({ fromSources: true, root: PACKAGE_ROOT });
   const errors = project.problems.filter((p) => p.severity === 'error');
   for (const p of errors) io.stderr(formatProblem(p) + '\n');
-  const bundle = createBundle(project);
+  const bundle = createBundle(project, PACKAGE_ROOT);
   mkdirSync(join(PACKAGE_ROOT, 'lib'), { recursive: true });
   const out = join(PACKAGE_ROOT, 'lib', 'bundle.json');
   writeFileSync(out, JSON.stringify(bundle));
