@@ -73,6 +73,16 @@ describe('engine host', () => {
     expect(now.transcript[0].answer).toMatch(/^Any client/);
   });
 
+  it('a read of an older version does not push a newer cached version out', () => {
+    const host = new EngineHost(data);
+    host.handle({ op: 'view', meta: meta(0), inputs: [] });
+    host.handle(answer(1, 2));
+    host.handle({ op: 'settle', token: 1, id: 's1', version: 1, ok: true });
+    // A slow reader that saw version 0 arrives now, with the version-0 log.
+    expect(json(host.handle({ op: 'view', meta: meta(0), inputs: [] })).version).toBe(0);
+    expect(json(host.handle({ op: 'view', meta: meta(1) })).version).toBe(1);
+  });
+
   it('does not cache a write that was never settled, and reports engine errors as data', () => {
     const host = new EngineHost(data);
     host.handle({ op: 'view', meta: meta(0), inputs: [] });
@@ -103,7 +113,8 @@ describe('engine worker threads', () => {
       );
       await pool.crashForTest(0);
       const r = await slow;
-      if (r instanceof Error) expect(r).toBeInstanceOf(EngineUnavailable);
+      // The worker is stopped while it still reads a 40,000-line paste: the request fails, it does not hang.
+      expect(r).toBeInstanceOf(EngineUnavailable);
       // The replacement has an empty cache: it asks for the log, then answers.
       const again = await pool.call({ op: 'view', meta: meta(0, 'w1') });
       expect(again).toEqual({ ok: false, miss: true });

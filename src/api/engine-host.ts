@@ -204,7 +204,8 @@ export class EngineHost {
     }
     if (!inputs) return undefined;
     const c = this.cached(ref.meta, inputs, this.replayed(ref.meta, inputs));
-    this.remember(ref.meta.id, c);
+    // A read that raced behind a write must not push the newer cached version out.
+    if (!hit || hit.version <= ref.meta.version) this.remember(ref.meta.id, c);
     return c;
   }
 

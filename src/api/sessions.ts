@@ -48,6 +48,8 @@ export class SessionService {
   ) {}
 
   private hint(id: string, version: number): void {
+    // Never step back: a slow read of an older version does not undo the hint of a newer write.
+    if ((this.engineHas.get(id) ?? -1) > version) return;
     this.engineHas.delete(id);
     this.engineHas.set(id, version);
     if (this.engineHas.size > this.hintSize) this.engineHas.delete(this.engineHas.keys().next().value as string);
