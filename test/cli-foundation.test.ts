@@ -149,6 +149,15 @@ describe('runbook check', () => {
   });
 });
 
+describe('runbook parse', () => {
+  it('with nothing on standard input is a usage error with an example, like diagnose', () => {
+    const home = makeHome([]);
+    const r = runbook(['parse'], home);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no input: pipe the output in, e\.g\. netstat -s \| runbook parse/);
+  });
+});
+
 describe('the prebuilt bundle', () => {
   it('is not used once a content file it was built from is gone', () => {
     // A copy of the package: its bundle is the one read for its own content.

@@ -1220,6 +1220,22 @@ describe('runbook start by symptom', () => {
 });
 
 describe('saved sessions', () => {
+  it('a saved session given as --answers replays in its own runbook', () => {
+    const state = mkdtempSync(join(tmpdir(), 'runbook-state-'));
+    try {
+      const env = { ...process.env, RUNBOOK_STATE_DIR: state, NO_COLOR: '1' };
+      const first = spawnSync(process.execPath, [BIN, 'start', '--runbook', 'syn-no-response', '--answers', join(ROOT, 'examples', 'syn-no-response.answers.jsonl')], { cwd: ROOT, encoding: 'utf8', env, timeout: 60_000 });
+      expect(first.status).toBe(0);
+      const id = /Session ([0-9a-f]{8}) saved/.exec(first.stdout)![1];
+      const again = spawnSync(process.execPath, [BIN, 'start', '--answers', join(state, 'sessions', `${id}.json`), '--no-save'], { cwd: ROOT, encoding: 'utf8', env, timeout: 60_000 });
+      expect(again.stderr).toBe('');
+      expect(again.status).toBe(0);
+      expect(again.stdout).toMatch(/More: runbook show tcp-tw-recycle-nat-paws/);
+    } finally {
+      rmSync(state, { recursive: true, force: true });
+    }
+  });
+
   it('a file in the sessions folder that is not a session is passed over, not a crash', () => {
     const state = mkdtempSync(join(tmpdir(), 'runbook-state-'));
     try {

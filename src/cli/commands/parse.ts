@@ -35,6 +35,8 @@ export async function run(opts: ParseCommandOptions, io: CliIO): Promise<number>
     return 2;
   }
   if (opts.command !== undefined && typeof opts.command !== 'string') throw new CliError('--command needs a command line, e.g. --command "netstat -s"', 2);
+  // Nothing on standard input (a terminal, or an empty pipe) is a usage slip, as for `runbook diagnose`.
+  if (!opts.file && text.trim() === '') throw new CliError('no input: pipe the output in, e.g. netstat -s | runbook parse, or pass a file: runbook parse out.txt', 2);
   const r = parseOutput(text, { command: opts.command });
   const ok = Object.keys(r.facts).length > 0;
   if (opts.json) {

@@ -66,7 +66,8 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
   const c = colors(io);
   const emit = (o: unknown) => io.stdout(JSON.stringify(o) + '\n');
   const save = opts.save !== false;
-  const answers: string[] | undefined = opts.answers ? readAnswers(opts.answers) : undefined;
+  const recorded = opts.answers ? readAnswers(opts.answers) : undefined;
+  const answers: string[] | undefined = recorded?.lines;
   const reader = answers ? undefined : new LineReader(process.stdin, process.stdout, !opts.json && Boolean(process.stdin.isTTY));
   const nextLine = async (): Promise<string | null> => (answers ? (answers.length ? answers.shift()! : null) : reader!.next());
 
@@ -79,7 +80,8 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
       session = found;
     } else {
       const symptom = opts.args.join(' ').trim();
-      let runbookId = opts.runbook;
+      // A saved session given as --answers replays in its own runbook unless --runbook says otherwise.
+      let runbookId = opts.runbook ?? recorded?.runbook;
       if (runbookId && !data.runbooks.has(runbookId)) {
         throw new CliError(`no runbook "${runbookId}"; \`runbook list --runbooks\` shows them`, 1);
       }
@@ -322,21 +324,22 @@ function missingText(state: SessionState): string {
   return lines.length ? lines.join('\n') : '  No known equivalent; type skip to go on without it.';
 }
 
-function readAnswers(file: string): string[] {
+function readAnswers(file: string): { lines: string[]; runbook?: string } {
   if (!existsSync(file)) throw new CliError(`answers file "${file}" does not exist`, 2);
   const text = readFileSync(file, 'utf8');
   // A saved session file replays its inputs.
   if (text.trimStart().startsWith('{') && text.includes('"inputs"')) {
     try {
       const s = JSON.parse(text) as SavedSession;
-      return s.inputs.map((i) =>
+      const lines = s.inputs.map((i) =>
         JSON.stringify(i.kind === 'choice' ? { choice: i.choice } : i.kind === 'output' ? { output: i.output, ...(i.command ? { command: i.command } : {}), ...(i.takenAt ? { takenAt: i.takenAt } : {}) } : { action: 'skip' }),
       );
+      return { lines, ...(typeof s.runbook === 'string' ? { runbook: s.runbook } : {}) };
     } catch {
       /* not a session file: read as JSON lines */
     }
   }
-  return text.split('\n').filter((l) => l.trim() !== '');
+  return { lines: text.split('\n').filter((l) => l.trim() !== '') };
 }
 
 async function chooseRunbook(
