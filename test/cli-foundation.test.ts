@@ -182,7 +182,7 @@ describe('runbook show', () => {
     const home = makeHome(files);
     const r = runbook(['show', 'tcp-tw-recycle-nat-pawz'], home);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/no case or note with id "tcp-tw-recycle-nat-pawz"/);
+    expect(r.stderr).toMatch(/no case, note or runbook with id "tcp-tw-recycle-nat-pawz"/);
     expect(r.stderr).toMatch(/[Dd]id you mean:? .*tcp-tw-recycle-nat-paws/);
     expect(r.stdout + r.stderr).not.toMatch(STACK);
   });

@@ -35,5 +35,5 @@ export async function run(opts: ShowOptions, io: CliIO): Promise<number> {
   const near = [...found.suggestions, ...closest(id, project.runbooks.map((r) => r.id), 3)];
   found.suggestions = near.slice(0, 5);
   const hint = found.suggestions.length ? ` Did you mean: ${found.suggestions.join(', ')}?` : ' Run `runbook list` to see every id.';
-  throw new CliError(`no case or note with id "${id}".${hint}`, 1);
+  throw new CliError(`no case, note or runbook with id "${id}".${hint}`, 1);
 }
