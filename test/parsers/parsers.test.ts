@@ -256,6 +256,17 @@ describe('other commands', () => {
     expect(f).toMatchObject({ 'curl.time_namelookup': 5.004, 'curl.time_namelookup.min': 0.004, 'curl.time_total': 5.12, 'curl.samples': 2 });
   });
 
+  it('a socket listing cut by grep or head, or of listeners only, has no total', () => {
+    const rows = 'tcp        0      0 10.0.0.1:443            10.9.9.9:1234           ESTABLISHED\ntcp        0      0 10.0.0.1:443            10.9.9.8:1235           TIME_WAIT\n';
+    expect(facts(rows, 'netstat -ant')['tcp.state.total']).toBe(2);
+    expect(facts(rows, 'netstat -ant | sort')['tcp.state.total']).toBe(2);
+    expect(facts(rows, 'netstat -ant | grep :443')).not.toHaveProperty(['tcp.state.total']);
+    expect(facts(rows, 'netstat -ant | grep :443')['tcp.state.ESTABLISHED']).toBe(1);
+    const ss = 'State    Recv-Q Send-Q Local Address:Port  Peer Address:Port\nESTAB    0      0      10.0.0.1:443       10.9.9.9:1234\n';
+    expect(facts(ss, 'ss -tan')['tcp.state.total']).toBe(1);
+    expect(facts(ss, 'ss -tan | head -1000')).not.toHaveProperty(['tcp.state.total']);
+  });
+
   it('dmesg SYN flooding with its port', () => {
     expect(facts('[3847211.118203] TCP: TCP: Possible SYN flooding on port 80. Dropping request.  Check SNMP counters.\n')).toMatchObject({
       'dmesg.synFlooding': true,

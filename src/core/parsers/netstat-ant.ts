@@ -22,7 +22,7 @@
  * ```
  * gives `tcp.state.LISTEN = 1`, `tcp.state.TIME_WAIT = 1`, `tcp.state.total = 2`.
  */
-import { fieldRanges, firstFields, intAt, LISTEN_SPECS, normalizeState, SocketStats, stateAt, STATE_SPECS } from './lib/sockets.js';
+import { fieldRanges, firstFields, intAt, listsEverySocket, LISTEN_SPECS, normalizeState, SocketStats, stateAt, STATE_SPECS } from './lib/sockets.js';
 import { blank, cannotRead, defineParser, head, nothing } from './lib/util.js';
 
 export const netstatAnt = defineParser({
@@ -102,8 +102,7 @@ export const netstatAnt = defineParser({
         warnings: [cannotRead('netstat -ant', 'no rows like `tcp 0 0 10.0.0.1:22 10.0.0.2:50000 ESTABLISHED`', 'Try `netstat -ant` (or `ss -tan`) without grep or awk.')],
       };
     }
-    const listenOnly = /\s-[a-zA-Z]*l/.test(command ?? '') || /--listening/.test(command ?? '');
-    const facts = stats.facts({ withTotal: !listenOnly });
+    const facts = stats.facts({ withTotal: listsEverySocket(command) });
     delete facts['ss.listen.full'];
     delete facts['ss.listen.maxFill'];
     for (const k of Object.keys(facts)) if (k.startsWith('ss.listen.') && k.endsWith('.sendQ')) delete facts[k];

@@ -5,7 +5,24 @@
  * per-line arrays: it walks each line once and slices only the fields used.
  */
 import type { Facts, FactSpec } from '../../facts/types.js';
+import { shapeOf } from './shell.js';
 import { key, round } from './util.js';
+
+/** Pipeline stages that pass every row on (anything else may drop some). */
+const PASS_THROUGH = new Set(['sort', 'cat', 'less', 'more', 'tee']);
+
+/**
+ * Whether a socket listing shows every TCP socket, so its row count is the total: not only the
+ * listeners (`-l`, `--listening`), and not cut by a later stage (`| grep :443`, `| head -1000`).
+ * @param command the command line, when known
+ * @returns false when the listing may be partial
+ */
+export function listsEverySocket(command: string | undefined): boolean {
+  if (!command) return true;
+  const sh = shapeOf(command);
+  if (sh.flags.has('l')) return false;
+  return sh.filters.every((f) => PASS_THROUGH.has(shapeOf(f).program));
+}
 
 /** TCP states with their netstat names (the fact names). */
 export const STATES = [

@@ -6,7 +6,7 @@
  * continuation lines of `-i` / `-e`.
  */
 import type { Facts, ParseResult } from '../../facts/types.js';
-import { fieldRanges, firstFields, intAt, normalizeState, SocketStats, stateAt, stateFilter } from './sockets.js';
+import { fieldRanges, firstFields, intAt, listsEverySocket, normalizeState, SocketStats, stateAt, stateFilter } from './sockets.js';
 import { blank, cannotRead, head, nothing } from './util.js';
 
 const NETIDS = new Set(['tcp', 'udp', 'raw', 'u_str', 'u_dgr', 'u_seq', 'nl', 'p_raw', 'p_dgr', 'sctp', 'mptcp', 'tipc', 'v_str', 'v_dgr', 'xdp', 'icmp6', 'tcp6', 'udp6', 'unix']);
@@ -154,8 +154,7 @@ export function parseSsTable(text: string, command: string | undefined, label: s
     }
     stats.addAt(state, text, r[2 * j + 4], r[2 * j + 5], r[2 * j + 6], r[2 * j + 7], rq, sq);
   }
-  const listenOnly = /\s-[a-zA-Z]*l/.test(command ?? '') || /--listening/.test(command ?? '');
-  const filtered = listenOnly || filter !== undefined;
+  const filtered = !listsEverySocket(command) || filter !== undefined;
   const facts: Facts = stats.facts({ withTotal: !filtered && noState === 0 });
   if (noState > 0) {
     delete facts['tcp.state.UNKNOWN'];
