@@ -25,7 +25,7 @@ import { blank, cannotRead, defineParser, head, nothing } from './lib/util.js';
 export const ipAddr = defineParser({
   meta: {
     id: 'ip-addr',
-    commands: ['ip addr', 'ip a', 'ip address', 'ip addr show IF', 'ip -4 addr', 'ip -6 addr', 'ip -o addr'],
+    commands: ['ip addr', 'ip a', 'ip address', 'ip addr show IF', 'ip -4 addr', 'ip -6 addr'],
     description: 'Interfaces, MTU and addresses from ip addr',
     compatible: ['iproute2 2.6 to 6.x'],
     detectHints: ['`2: eth0: <...> mtu 1500 ...` followed by `    inet 10.0.0.5/24 ...`'],
