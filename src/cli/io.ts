@@ -2,6 +2,7 @@
  * The CLI's view of the outside world, so commands can be driven by tests
  * without a terminal.
  */
+import { isAbsolute, relative } from 'node:path';
 import { createColors } from 'picocolors';
 
 /** Input and output for one command run. */
@@ -63,4 +64,14 @@ export function processIO(): CliIO {
     },
     color,
   };
+}
+
+/**
+ * A path as the user should see it: relative to the working directory when inside it.
+ * @param path an absolute path
+ * @returns the path to print
+ */
+export function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }

@@ -5,9 +5,9 @@
  * listed on stderr.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { importPostmortem } from '../../core/importer.js';
-import { CliError, colors, type CliIO } from '../io.js';
+import { CliError, colors, shownPath, type CliIO } from '../io.js';
 import { checkId } from './new.js';
 
 /** Options of `runbook import`. */
@@ -20,11 +20,6 @@ export interface ImportCommandOptions {
   out?: string;
   /** Print everything found as JSON (the draft included). */
   json?: boolean;
-}
-
-function shown(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 /**
@@ -53,7 +48,7 @@ export async function run(opts: ImportCommandOptions, io: CliIO): Promise<number
   }
   if (opts.out) {
     const out = resolve(opts.out);
-    if (existsSync(out)) throw new CliError(`${shown(out)} already exists; choose another --out file, or delete it first`, 1);
+    if (existsSync(out)) throw new CliError(`${shownPath(out)} already exists; choose another --out file, or delete it first`, 1);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, result.draft);
   } else {
@@ -64,7 +59,7 @@ export async function run(opts: ImportCommandOptions, io: CliIO): Promise<number
   const evidence = result.commands.filter((x) => x.section === 'evidence').length;
   const fix = result.commands.length - evidence;
   const lines = [
-    `${c.bold('drafted')} ${result.id} from ${file} (read as ${result.format})${opts.out ? ` into ${shown(resolve(opts.out))}` : ''}`,
+    `${c.bold('drafted')} ${result.id} from ${file} (read as ${result.format})${opts.out ? ` into ${shownPath(resolve(opts.out))}` : ''}`,
     `  ${evidence} evidence command${evidence === 1 ? '' : 's'}, ${fix} fix command${fix === 1 ? '' : 's'}` +
       `; sections found: ${Object.entries(result.sections)
         .filter(([, v]) => v.length > 0)

@@ -4,11 +4,11 @@
  * section and a commented front matter skeleton.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { scaffoldEntry, slugify } from '../../core/importer.js';
 import { EntryId } from '../../core/schema/case.js';
 import { contentRoot } from '../../node/content.js';
-import { CliError, colors, type CliIO } from '../io.js';
+import { CliError, colors, shownPath, type CliIO } from '../io.js';
 
 /** Options of `runbook new`. */
 export interface NewOptions {
@@ -20,16 +20,6 @@ export interface NewOptions {
   force?: boolean;
   /** Print the skeleton instead of writing it. */
   stdout?: boolean;
-}
-
-/**
- * A path as the user should see it: relative to the working directory when inside it.
- * @param path an absolute path
- * @returns the path to print
- */
-function shown(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 /**
@@ -63,21 +53,21 @@ export async function run(opts: NewOptions, io: CliIO): Promise<number> {
   const dir = join(root, 'content', kind === 'note' ? 'notes' : 'cases');
   const path = join(dir, `${id}.md`);
   if (existsSync(path) && !opts.force) {
-    throw new CliError(`${shown(path)} already exists; pass --force to overwrite it, or choose another id`, 1);
+    throw new CliError(`${shownPath(path)} already exists; pass --force to overwrite it, or choose another id`, 1);
   }
   const other = join(root, 'content', kind === 'note' ? 'cases' : 'notes', `${id}.md`);
   if (existsSync(other) && !opts.force) {
-    throw new CliError(`the id "${id}" is already used by ${shown(other)}; ids are shared by cases and notes, so choose another id`, 1);
+    throw new CliError(`the id "${id}" is already used by ${shownPath(other)}; ids are shared by cases and notes, so choose another id`, 1);
   }
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
   const c = colors(io);
-  io.stdout(`${c.green('created')} ${shown(path)}\n`);
+  io.stdout(`${c.green('created')} ${shownPath(path)}\n`);
   io.stdout(
     [
       '',
       'Next:',
-      `  1. Fill in the front matter and every section of ${shown(path)}; replace each TODO.`,
+      `  1. Fill in the front matter and every section of ${shownPath(path)}; replace each TODO.`,
       kind === 'case'
         ? '  2. Put each evidence command in a ```sh block (```sh root when it needs root), followed by what to look for.'
         : '  2. Link the note from the cases that use it (their `related:` list).',

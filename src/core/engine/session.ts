@@ -221,7 +221,8 @@ function currentStep(w: Work): CurrentStep {
   return { type: 'conclude', ...base, cases: [], confidence: 'low', message: `route to unknown runbook ${n.runbook}` };
 }
 
-function advanceCheck(w: Work, at?: string, outcomePrefix = ''): string {
+/** Leave a check node by its first branch that holds (else its default, or its fallback when nothing was read); returns the outcome sentence. */
+function advanceCheck(w: Work): string {
   const n = node(w);
   if (n.type !== 'check') return '';
   const { facts, deltas, parsersRun } = combined(w);
@@ -243,10 +244,9 @@ function advanceCheck(w: Work, at?: string, outcomePrefix = ''): string {
       outcome = n.otherwise ?? 'Read; nothing here changes the path, going on.';
     }
   }
-  void at;
   w.nodeId = next;
   w.nodeReadings = [];
-  return outcomePrefix + outcome;
+  return outcome;
 }
 
 /**
@@ -351,14 +351,14 @@ function apply(w: Work, input: SessionInput): InputError | undefined {
       step.outcome = 'First snapshot read; paste the same command again after a few seconds to see which counters rise (or skip).';
       return undefined;
     }
-    step.outcome = advanceCheck(w, input.at);
+    step.outcome = advanceCheck(w);
     settle(w, input.at);
     return undefined;
   }
   // skip
   const step: TranscriptStep = { runbook: w.runbook.id, node: w.nodeId, kind: 'skip', prompt: n.title, moved: [], ...(input.at ? { at: input.at } : {}) };
   w.transcript.push(step);
-  step.outcome = advanceCheck(w, input.at);
+  step.outcome = advanceCheck(w);
   settle(w, input.at);
   return undefined;
 }
