@@ -52,6 +52,7 @@ const EXPECTED = [
   'commandsInCode',
   'compareBase',
   'compareKernels',
+  'comparisons',
   'conditionFacts',
   'describeKernel',
   'editDistance',
