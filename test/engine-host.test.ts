@@ -177,7 +177,7 @@ describe('SQLite background checkpoints', () => {
       if (n % 50 === 0) biggest = Math.max(biggest, statSync(`${file}-wal`).size);
     }
     const status = store.checkpointStatus();
-    expect(status.last!.restarts).toBeGreaterThan(0);
+    expect(status.restarts).toBeGreaterThan(0);
     // Without the rewind this run writes tens of MB of WAL; with it the file stays near its limit.
     expect(biggest).toBeLessThan(8 * 1024 * 1024);
     await store.close();

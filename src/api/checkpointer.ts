@@ -11,14 +11,14 @@
  *
  * A PASSIVE checkpoint never rewinds the WAL: SQLite starts the log over only
  * when a write begins on a fully checkpointed log, which never happens while
- * commits keep arriving. So once the log holds more than `restartFrames`
- * frames, the thread follows with a RESTART checkpoint: it copies the few
- * frames committed since the PASSIVE one, holding new writers for that long,
- * and the next commit starts the log from the beginning (the file is then cut
- * back to the store's `journal_size_limit`).
+ * commits keep arriving. So when the log grows large the store holds its
+ * writes back for a moment and sends `'drain'`: this thread checkpoints at
+ * once, with no commit arriving meanwhile, and answers `{ drained }`; the
+ * store's next commit then starts the log from the beginning.
  *
- * Messages: it posts `{ checkpointed, log, restarts }` after each run that
- * moved pages (for tests), and stops on `'stop'`.
+ * Messages out: `{ checkpointed, log }` after each periodic run that moved
+ * pages, and `{ drained: boolean, checkpointed, log }` after a drain. In:
+ * `'drain'`, and `'stop'`.
  */
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -29,33 +29,37 @@ interface Db {
 }
 const Database = createRequire(import.meta.url)('better-sqlite3') as new (file: string, opts?: { timeout?: number }) => Db;
 
-const { file, intervalMs, restartFrames } = workerData as { file: string; intervalMs: number; restartFrames: number };
-// A RESTART waits for the writer's current commit (short); past this it tries again at the next tick.
-const db = new Database(file, { timeout: 250 });
+const { file, intervalMs } = workerData as { file: string; intervalMs: number };
+const db = new Database(file, { timeout: 5000 });
 let last = -1;
-let restarts = 0;
 
 type Result = { busy: number; log: number; checkpointed: number };
 
-const timer = setInterval(() => {
+function checkpoint(): Result | undefined {
   try {
-    let [r] = db.pragma('wal_checkpoint(PASSIVE)') as Result[];
-    if (r && r.log > restartFrames) {
-      const [again] = db.pragma('wal_checkpoint(RESTART)') as Result[];
-      if (again && again.busy === 0) restarts++;
-      r = again ?? r;
-    }
-    if (r && r.checkpointed !== last) {
-      last = r.checkpointed;
-      parentPort!.postMessage({ checkpointed: r.checkpointed, log: r.log, restarts });
-    }
+    return (db.pragma('wal_checkpoint(PASSIVE)') as Result[])[0];
   } catch (e) {
     // A busy database is retried at the next tick; anything else stops the thread (the store then checkpoints itself).
     if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+    return undefined;
+  }
+}
+
+const timer = setInterval(() => {
+  const r = checkpoint();
+  if (r && r.checkpointed !== last) {
+    last = r.checkpointed;
+    parentPort!.postMessage({ checkpointed: r.checkpointed, log: r.log });
   }
 }, intervalMs);
 
 parentPort!.on('message', (m: unknown) => {
+  if (m === 'drain') {
+    const r = checkpoint();
+    if (r) last = r.checkpointed;
+    parentPort!.postMessage({ drained: r !== undefined && r.busy === 0 && r.checkpointed === r.log, checkpointed: r?.checkpointed ?? 0, log: r?.log ?? 0 });
+    return;
+  }
   if (m !== 'stop') return;
   clearInterval(timer);
   db.close();

@@ -115,9 +115,10 @@ export interface SqliteStoreOptions {
   /** Background checkpoint period in ms (default 200). */
   checkpointIntervalMs?: number;
   /**
-   * With background checkpoints: past this many WAL frames (pages), the thread also rewinds the WAL
-   * (a RESTART checkpoint), which steady writes would otherwise grow without end. Default 16,384
-   * (64 MB of 4 KB pages, the size the file is cut back to).
+   * With background checkpoints: past this many WAL frames (pages), the store holds its writes back
+   * until the thread has checkpointed everything, so the next commit starts the WAL over (steady
+   * writes would otherwise grow it without end). Default 16,384 (64 MB of 4 KB pages, the size the
+   * file is cut back to).
    */
   checkpointRestartFrames?: number;
   /**
@@ -128,12 +129,15 @@ export interface SqliteStoreOptions {
   groupCommit?: boolean;
 }
 
-/** What the checkpointer thread reports: WAL frames, frames copied, WAL rewinds so far. */
+/** What the checkpointer thread reports: WAL frames and frames copied; after a drain, whether all were. */
 interface CheckpointResult {
   checkpointed: number;
   log: number;
-  restarts: number;
+  drained?: boolean;
 }
+
+/** The longest writes are held back while the WAL is drained, in ms. */
+const DRAIN_MAX_MS = 250;
 
 interface QueuedWrite {
   id: string;
@@ -205,6 +209,10 @@ export class SqliteStore implements SessionStore {
   private checkpointer: Worker | undefined;
   private checkpoints = 0;
   private lastCheckpoint: CheckpointResult | undefined;
+  private restarts = 0;
+  /** Writes are held back while the checkpointer drains the WAL. */
+  private draining = false;
+  private drainTimer: NodeJS.Timeout | undefined;
   private readonly writeTx: (id: string, expected: number, event: SessionEvent, progress: SessionProgress) => WriteResult;
 
   /**
@@ -299,6 +307,8 @@ export class SqliteStore implements SessionStore {
 
   /** Commit the queued writes in one transaction and settle each. */
   private flush(): void {
+    // While draining, the queue waits; the drain's end flushes it.
+    if (this.draining && this.db.open && this.checkpointer) return;
     const items = this.queue;
     this.queue = [];
     if (items.length === 0) return;
@@ -346,16 +356,19 @@ export class SqliteStore implements SessionStore {
     this.db.pragma('wal_autocheckpoint = 0');
     // After a checkpoint resets the WAL, the file is cut back to this size.
     this.db.pragma('journal_size_limit = 67108864');
-    const worker = new Worker(workerScript('checkpointer.js'), { workerData: { file, intervalMs, restartFrames } });
+    const worker = new Worker(workerScript('checkpointer.js'), { workerData: { file, intervalMs } });
     worker.unref();
     worker.on('message', (m: CheckpointResult) => {
       this.checkpoints++;
       this.lastCheckpoint = m;
+      if (m.drained !== undefined) return this.endDrain(m.drained);
+      if (m.log > restartFrames && !this.draining && this.db.open) this.startDrain(worker);
     });
     const fallBack = () => {
       // The thread is gone (or failed): SQLite checkpoints in commits again, so the WAL stays bounded.
       if (this.checkpointer === worker && this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
       if (this.checkpointer === worker) this.checkpointer = undefined;
+      this.endDrain(false);
     };
     worker.on('error', fallBack);
     worker.on('exit', fallBack);
@@ -367,8 +380,28 @@ export class SqliteStore implements SessionStore {
    * copied and WAL rewinds so far.
    * @returns the count and the last result
    */
-  checkpointStatus(): { running: boolean; checkpoints: number; last?: CheckpointResult } {
-    return { running: this.checkpointer !== undefined, checkpoints: this.checkpoints, ...(this.lastCheckpoint ? { last: this.lastCheckpoint } : {}) };
+  checkpointStatus(): { running: boolean; checkpoints: number; restarts: number; last?: CheckpointResult } {
+    return { running: this.checkpointer !== undefined, checkpoints: this.checkpoints, restarts: this.restarts, ...(this.lastCheckpoint ? { last: this.lastCheckpoint } : {}) };
+  }
+
+  /**
+   * Hold writes back (they queue) and ask the checkpointer to copy everything now, so the next
+   * commit finds the WAL fully checkpointed and starts it over. Never for long: after
+   * {@link DRAIN_MAX_MS} the writes go on anyway.
+   */
+  private startDrain(worker: Worker): void {
+    this.draining = true;
+    this.drainTimer = setTimeout(() => this.endDrain(false), DRAIN_MAX_MS);
+    this.drainTimer.unref();
+    worker.postMessage('drain');
+  }
+
+  private endDrain(drained: boolean): void {
+    if (!this.draining) return;
+    this.draining = false;
+    clearTimeout(this.drainTimer);
+    if (drained) this.restarts++;
+    if (this.queue.length > 0) setImmediate(() => this.flush());
   }
 
   /** @inheritDoc */
@@ -404,10 +437,10 @@ export class SqliteStore implements SessionStore {
 
   /** @inheritDoc */
   async append(id: string, expectedVersion: number, event: SessionEvent, progress: SessionProgress): Promise<WriteResult> {
-    if (!this.groupCommit) return this.writeTx(id, expectedVersion, event, progress);
+    if (!this.groupCommit && !this.draining) return this.writeTx(id, expectedVersion, event, progress);
     return new Promise<WriteResult>((done, fail) => {
       this.queue.push({ id, expected: expectedVersion, event, progress, done, fail });
-      if (this.queue.length === 1) setImmediate(() => this.flush());
+      if (this.queue.length === 1 && !this.draining) setImmediate(() => this.flush());
     });
   }
 
@@ -433,9 +466,12 @@ export class SqliteStore implements SessionStore {
 
   /** @inheritDoc */
   async close(): Promise<void> {
-    if (this.db.open) this.flush();
     const worker = this.checkpointer;
     this.checkpointer = undefined;
+    // Nothing waits for a drain any more: what is queued is committed now.
+    this.draining = false;
+    clearTimeout(this.drainTimer);
+    if (this.db.open) this.flush();
     if (worker) {
       const exited = new Promise<void>((done) => worker.once('exit', () => done()));
       // Keep the process alive until the thread has stopped (it is unref'd while it runs).
