@@ -34,29 +34,53 @@ export interface EvidenceRead {
  */
 export function excerpt(text: string, maxLines = 12): string {
   // The same as normalizing line ends, dropping leading blank lines and splitting, but only the
-  // first lines are cut out; the rest is only counted.
+  // first lines are cut out; the rest is only counted. Line breaks are found with indexOf (a
+  // native scan), character by character only where a carriage return is involved.
   let i = /^[\r\n]*/.exec(text)![0].length;
+  const crlf = text.indexOf('\r', i) !== -1;
   const kept: string[] = [];
   while (kept.length < maxLines && i <= text.length) {
-    let end = i;
-    while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+    const end = crlf ? lineEnd(text, i) : endOf(text.indexOf('\n', i), text.length);
     const l = text.slice(i, end);
     kept.push(l.length > 160 ? `${l.slice(0, 157)}...` : l);
     i = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
   }
-  if (i <= text.length) {
-    let more = 1;
-    for (let j = i; j < text.length; j++) {
-      const c = text.charCodeAt(j);
-      if (c === 10) more++;
-      else if (c === 13) {
-        more++;
-        if (text.charCodeAt(j + 1) === 10) j++;
-      }
-    }
-    kept.push(`... (${more} more lines)`);
-  }
+  if (i <= text.length) kept.push(`... (${1 + (crlf ? lineBreaks(text, i) : newlines(text, i))} more lines)`);
   return kept.join('\n').trimEnd();
+}
+
+function endOf(found: number, length: number): number {
+  return found === -1 ? length : found;
+}
+
+/** Where the line starting at `from` ends: its `\n` or `\r`, or the text's end. */
+function lineEnd(text: string, from: number): number {
+  return Math.min(endOf(text.indexOf('\n', from), text.length), endOf(text.indexOf('\r', from), text.length));
+}
+
+/** `\n` characters from `from` on. */
+function newlines(text: string, from: number): number {
+  let n = 0;
+  for (let j = text.indexOf('\n', from); j !== -1; j = text.indexOf('\n', j + 1)) n++;
+  return n;
+}
+
+/** Line breaks (`\n`, `\r\n` or a lone `\r`) from `from` on; each kind is searched forward once. */
+function lineBreaks(text: string, from: number): number {
+  let n = 0;
+  let cr = text.indexOf('\r', from);
+  let lf = text.indexOf('\n', from);
+  while (cr !== -1 || lf !== -1) {
+    n++;
+    if (cr !== -1 && (lf === -1 || cr < lf)) {
+      // A carriage return, and the line feed right after it belongs to the same break.
+      if (lf === cr + 1) lf = text.indexOf('\n', lf + 1);
+      cr = text.indexOf('\r', cr + 1);
+    } else {
+      lf = text.indexOf('\n', lf + 1);
+    }
+  }
+  return n;
 }
 
 /**
