@@ -253,12 +253,11 @@ export class SqliteStore implements SessionStore {
       ),
       ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
     };
-    const tx = db.transaction((id: string, expected: number, event: SessionEvent, progress: SessionProgress): WriteResult => {
-      const row = this.q.getVersion.get(id);
-      if (!row) return { ok: false, reason: 'not-found' };
-      if (row.version !== expected) return { ok: false, reason: 'conflict', version: row.version };
+    // One write, inside a transaction: move the version on only if it is still the one the writer
+    // saw (the UPDATE checks it), then append the input at that sequence number. The common case is
+    // two statements; telling a conflict from an unknown session takes a third.
+    const write = (id: string, expected: number, event: SessionEvent, progress: SessionProgress): WriteResult => {
       const at = event.at ?? new Date().toISOString();
-      this.q.insertEvent.run(id, expected, JSON.stringify(event), at);
       const changed = this.q.bump.run({
         id,
         expected,
@@ -270,9 +269,14 @@ export class SqliteStore implements SessionStore {
         conclusion: JSON.stringify(progress.conclusion),
         steps: progress.steps,
       }).changes;
-      if (changed !== 1) throw new Error(`session ${id} changed during a write transaction`);
+      if (changed !== 1) {
+        const row = this.q.getVersion.get(id);
+        return row ? { ok: false, reason: 'conflict', version: row.version } : { ok: false, reason: 'not-found' };
+      }
+      this.q.insertEvent.run(id, expected, JSON.stringify(event), at);
       return { ok: true, version: expected + 1 };
-    });
+    };
+    const tx = db.transaction(write);
     // Another process won the race for this seq: the unique constraint is the backstop.
     this.lostRace = (e, id, expected) =>
       (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? { ok: false, reason: 'conflict', version: this.q.getVersion.get(id)?.version ?? expected } : undefined;
@@ -285,23 +289,16 @@ export class SqliteStore implements SessionStore {
         throw e;
       }
     };
-    // A batch: one outer transaction; each write runs in its own savepoint (a nested
-    // transaction), so one failing write is rolled back alone and the others still commit.
-    const batch = db.transaction((items: QueuedWrite[]) =>
-      items.map((w) => {
-        try {
-          return { r: tx(w.id, w.expected, w.event, w.progress) };
-        } catch (e) {
-          return { e };
-        }
-      }),
-    );
+    // A batch: one transaction for all. A write that throws (rare: a constraint, a full disk) rolls
+    // the whole batch back, and then flush() runs each write in a transaction of its own, so the
+    // failing one fails alone and the others still land.
+    const batch = db.transaction((items: QueuedWrite[]) => items.map((w) => write(w.id, w.expected, w.event, w.progress)));
     this.batchTx = (items) => batch.immediate(items);
     this.groupCommit = opts.groupCommit === true;
   }
 
   private readonly lostRace: (e: unknown, id: string, expected: number) => WriteResult | undefined;
-  private readonly batchTx: (items: QueuedWrite[]) => ({ r: WriteResult; e?: undefined } | { e: unknown; r?: undefined })[];
+  private readonly batchTx: (items: QueuedWrite[]) => WriteResult[];
   private readonly groupCommit: boolean;
   private queue: QueuedWrite[] = [];
 
@@ -312,11 +309,12 @@ export class SqliteStore implements SessionStore {
     const items = this.queue;
     this.queue = [];
     if (items.length === 0) return;
-    let results: ReturnType<typeof this.batchTx>;
+    let results: WriteResult[];
     try {
       results = this.batchTx(items);
     } catch {
-      // The batch itself failed (busy, disk full): each write on its own, so each gets its own answer.
+      // The batch failed and was rolled back (a write threw, the database is busy or full): each
+      // write on its own, so each gets its own answer.
       for (const w of items) {
         try {
           w.done(this.writeTx(w.id, w.expected, w.event, w.progress));
@@ -326,13 +324,7 @@ export class SqliteStore implements SessionStore {
       }
       return;
     }
-    results.forEach((x, i) => {
-      const w = items[i];
-      if (x.e === undefined) return w.done(x.r!);
-      const lost = this.lostRace(x.e, w.id, w.expected);
-      if (lost) w.done(lost);
-      else w.fail(x.e);
-    });
+    results.forEach((r, i) => items[i].done(r));
   }
 
   /** @inheritDoc */
