@@ -48,9 +48,11 @@ export function diagnose(raw: DiagnoseInput, data: DiagnoseData): DiagnoseResult
   });
   const kernel = input.kernel && parseKernel(input.kernel) ? input.kernel.trim() : undefined;
   if (input.kernel && !kernel) warnings.push(`kernel "${input.kernel}" is not a \`uname -r\` release; ignored`);
-  const { facts, deltas, parsersRun } = combineReadings(readings);
-  // The kernel given with the request wins over one read from a pasted `uname -r` (facts is a fresh copy).
-  if (kernel) facts['kernel.release'] = kernel;
+  const combined = combineReadings(readings);
+  const { deltas, parsersRun } = combined;
+  // The kernel given with the request wins over one read from a pasted `uname -r` (on a copy: the
+  // combined facts may be a shared reading's own).
+  const facts = kernel ? { ...combined.facts, 'kernel.release': kernel } : combined.facts;
   const symptom = input.symptom?.trim() ? data.symptomMatcher?.(input.symptom) : undefined;
   const candidates = rankCandidates(data.cases.filter((e) => e.kind === 'case'), { facts, deltas, absentMeansFalse: (f) => absenceIsMeaningful(f, parsersRun) }, symptom ? { symptom } : {});
   const byId = new Map(data.cases.map((e) => [e.id, e]));
