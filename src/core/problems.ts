@@ -22,6 +22,7 @@ export type ProblemCode =
   | 'unknown-node'
   | 'unreachable-node'
   | 'cycle'
+  | 'route-cycle'
   | 'unreachable-case'
   | 'uncovered-case'
   | 'missing-catalog-case'
@@ -62,6 +63,7 @@ export const HINTS: Record<ProblemCode, string> = {
   'unknown-node': 'point to a node id defined under `nodes:`',
   'unreachable-node': 'link the node from another node, or remove it',
   'cycle': 'a runbook is a tree: make the path end in a conclude node',
+  'route-cycle': 'give one runbook of the loop a path to a conclude node, or route to a runbook that concludes',
   'unreachable-case': 'add a conclude node naming the case, or remove it from the candidates',
   'uncovered-case': 'make at least one runbook conclude with this case',
   'missing-catalog-case': 'write content/cases/<id>.md for this catalog id (`runbook new <id>`)',

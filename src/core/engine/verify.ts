@@ -159,6 +159,11 @@ export function verifyRunbooks(located: Located[], cases: Map<string, Entry>, fa
     });
   }
 
+  for (const loop of endlessRouteLoops(located)) {
+    const pos = yamlPos(loop.at.doc, loop.at.lc, ['nodes', loop.node, 'runbook'], 1);
+    problems.push(problem('route-cycle', loop.at.path, pos.line, pos.column, `route cycle with no way out: ${loop.trail.join(' -> ')}; no path through these runbooks reaches a conclusion`));
+  }
+
   // Case signals use known facts and valid kernel ranges.
   for (const e of cases.values()) {
     e.signals.forEach((s) => {
@@ -194,4 +199,131 @@ function kernelRanges(c: Condition): string[] {
 function hint(wrong: string, names: Iterable<string>): string {
   const near = closest(wrong, names);
   return near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : '';
+}
+
+/**
+ * Route nodes on a loop between runbooks that can only go round forever: every node of the
+ * loop (a strongly connected part of the graph of all runbooks' nodes, a route leading to the
+ * entry of its runbook) leads back into it, and none reaches a conclusion. A loop with a way
+ * out (a choice or branch that concludes) is a legitimate back-and-forth and is not reported.
+ * A path that ends at a missing node or runbook counts as a way out: it is reported elsewhere.
+ * @param located loaded runbooks
+ * @returns one entry per route node of such a loop, with the runbooks it passes through
+ */
+function endlessRouteLoops(located: Located[]): { at: Located; node: string; trail: string[] }[] {
+  const byId = new Map<string, Located>();
+  for (const l of located) if (!byId.has(l.runbook.id)) byId.set(l.runbook.id, l);
+  const key = (rb: string, node: string) => `${rb}/${node}`;
+  const edges = new Map<string, string[]>();
+  const routes = new Map<string, { at: Located; node: string; to: string; runbook: string }>();
+  const ends = new Set<string>();
+  for (const l of byId.values()) {
+    for (const [nid, n] of Object.entries(l.runbook.nodes)) {
+      const from = key(l.runbook.id, nid);
+      const out: string[] = [];
+      if (n.type === 'conclude') ends.add(from);
+      for (const t of targets(n)) {
+        if (l.runbook.nodes[t]) out.push(key(l.runbook.id, t));
+        else ends.add(from);
+      }
+      if (n.type === 'route') {
+        const target = byId.get(n.runbook)?.runbook;
+        if (target?.nodes[target.entry]) {
+          const to = key(target.id, target.entry);
+          out.push(to);
+          routes.set(from, { at: l, node: nid, to, runbook: target.id });
+        } else ends.add(from);
+      }
+      edges.set(from, out);
+    }
+  }
+
+  // Nodes from which some path ends: walk the edges backwards from the ends.
+  const into = new Map<string, string[]>();
+  for (const [from, tos] of edges) {
+    for (const to of tos) {
+      if (!into.has(to)) into.set(to, []);
+      into.get(to)!.push(from);
+    }
+  }
+  const canEnd = new Set(ends);
+  const queue = [...ends];
+  while (queue.length) {
+    for (const from of into.get(queue.pop()!) ?? []) {
+      if (!canEnd.has(from)) {
+        canEnd.add(from);
+        queue.push(from);
+      }
+    }
+  }
+
+  const out: { at: Located; node: string; trail: string[] }[] = [];
+  for (const component of stronglyConnected(edges)) {
+    if (component.some((k) => canEnd.has(k))) continue;
+    const inside = new Set(component);
+    for (const k of component) {
+      const route = routes.get(k);
+      if (!route || !inside.has(route.to)) continue;
+      // The shortest way round, from the entry this node routes to back to this node.
+      const prev = new Map<string, string>();
+      const seen = new Set([route.to]);
+      const walk = [route.to];
+      while (walk.length && !seen.has(k)) {
+        const cur = walk.shift()!;
+        for (const next of edges.get(cur) ?? []) {
+          if (!inside.has(next) || seen.has(next)) continue;
+          seen.add(next);
+          prev.set(next, cur);
+          walk.push(next);
+        }
+      }
+      const path = [k];
+      while (path[0] !== route.to) path.unshift(prev.get(path[0])!);
+      const trail = [route.at.runbook.id, route.runbook];
+      for (const p of path.slice(0, -1)) {
+        const hop = routes.get(p);
+        if (hop) trail.push(hop.runbook);
+      }
+      out.push({ at: route.at, node: route.node, trail });
+    }
+  }
+  // In file order, then node order, like the other problems.
+  const order = (x: { at: Located; node: string }) => located.indexOf(x.at) * 1e6 + Object.keys(x.at.runbook.nodes).indexOf(x.node);
+  return out.sort((a, b) => order(a) - order(b));
+}
+
+/**
+ * The strongly connected components of a directed graph (Tarjan), each with more than one
+ * node or a node that leads to itself.
+ * @param edges each node's successors
+ * @returns the components, as lists of nodes
+ */
+function stronglyConnected(edges: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const out: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    for (let w = stack.pop()!; ; w = stack.pop()!) {
+      onStack.delete(w);
+      component.push(w);
+      if (w === v) break;
+    }
+    if (component.length > 1 || (edges.get(v) ?? []).includes(v)) out.push(component);
+  };
+  for (const v of edges.keys()) if (!index.has(v)) visit(v);
+  return out;
 }

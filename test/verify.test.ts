@@ -1,0 +1,95 @@
+/**
+ * Static verification of runbooks (`runbook check`): core's loadRunbooks and
+ * verifyRunbooks over small runbooks written here.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadRunbooks, verifyRunbooks } from '../src/core/engine/verify.js';
+import { formatProblem } from '../src/core/problems.js';
+
+const facts = { isKnownFact: () => true, closestFacts: () => [], parserIds: ['sysctl'] };
+
+/**
+ * A runbook file from its id and nodes (YAML, indented as under `nodes:`).
+ * @param id the runbook id (and file name)
+ * @param nodes the nodes block
+ * @returns the file
+ */
+function runbookFile(id: string, nodes: string): { path: string; text: string } {
+  return {
+    path: `runbooks/${id}.yaml`,
+    text: `id: ${id}
+title: Runbook ${id}
+description: A runbook written for the verification tests.
+symptoms: [test ${id}]
+entry: start
+nodes:
+${nodes}`,
+  };
+}
+
+/** Check runbook files together; problems as printed by `runbook check`. */
+function check(...files: { path: string; text: string }[]): string[] {
+  const loaded = loadRunbooks(files);
+  expect(loaded.problems).toEqual([]);
+  return verifyRunbooks(loaded.runbooks, new Map(), facts).map(formatProblem);
+}
+
+const askOrRoute = (to: string) => `  start:
+    type: ask
+    question: Does it still fail?
+    choices:
+      - label: yes
+        next: go-on
+      - label: no
+        next: done
+  go-on:
+    type: route
+    runbook: ${to}
+  done:
+    type: conclude
+    cases: []
+`;
+
+const justRoute = (to: string) => `  start:
+    type: ask
+    question: Continue?
+    choices:
+      - label: this way
+        next: go-on
+      - label: that way
+        next: go-on
+  go-on:
+    type: route
+    runbook: ${to}
+`;
+
+describe('route cycles between runbooks', () => {
+  it('reports two runbooks that route to each other with no conclusion, at each route node', () => {
+    const problems = check(runbookFile('alpha', justRoute('beta')), runbookFile('beta', justRoute('alpha')));
+    expect(problems).toEqual([
+      'runbooks/alpha.yaml:17:14: route cycle with no way out: alpha -> beta -> alpha; no path through these runbooks reaches a conclusion (hint: give one runbook of the loop a path to a conclude node, or route to a runbook that concludes)',
+      'runbooks/beta.yaml:17:14: route cycle with no way out: beta -> alpha -> beta; no path through these runbooks reaches a conclusion (hint: give one runbook of the loop a path to a conclude node, or route to a runbook that concludes)',
+    ]);
+  });
+
+  it('reports a pure route loop, through three runbooks or back to the same one', () => {
+    const route = (to: string) => `  start:\n    type: route\n    runbook: ${to}\n`;
+    const three = check(runbookFile('alpha', route('beta')), runbookFile('beta', route('gamma')), runbookFile('gamma', route('alpha')));
+    expect(three).toHaveLength(3);
+    expect(three[0]).toMatch(/^runbooks\/alpha\.yaml:9:14: route cycle with no way out: alpha -> beta -> gamma -> alpha;/);
+    const self = check(runbookFile('alpha', route('alpha')));
+    expect(self).toEqual([expect.stringMatching(/^runbooks\/alpha\.yaml:9:14: route cycle with no way out: alpha -> alpha;/)]);
+  });
+
+  it('accepts a back-and-forth with a way out: one side can conclude', () => {
+    expect(check(runbookFile('alpha', askOrRoute('beta')), runbookFile('beta', justRoute('alpha')))).toEqual([]);
+    expect(check(runbookFile('alpha', askOrRoute('beta')), runbookFile('beta', askOrRoute('alpha')))).toEqual([]);
+  });
+
+  it('does not report a route into a loop-free runbook, nor a route to a missing runbook twice', () => {
+    expect(check(runbookFile('alpha', justRoute('beta')), runbookFile('beta', askOrRoute('gamma')), runbookFile('gamma', askOrRoute('beta')))).toEqual([]);
+    const missing = check(runbookFile('alpha', justRoute('nowhere')));
+    expect(missing).toHaveLength(1);
+    expect(missing[0]).toMatch(/runbook "nowhere" does not exist/);
+  });
+});
