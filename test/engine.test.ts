@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluate, formatNumber } from '../src/core/engine/conditions.js';
+import { evaluate, formatNumber, knownKernel } from '../src/core/engine/conditions.js';
 import { informs } from '../src/core/engine/next.js';
 import { Condition } from '../src/core/schema/condition.js';
 import { rankCandidates } from '../src/core/engine/candidates.js';
@@ -100,6 +100,15 @@ describe('conditions', () => {
     expect(Condition.safeParse({ fact: 'a', op: 'increased', value: '100' }).success).toBe(false);
     expect(Condition.safeParse({ fact: 'a', op: 'exists' }).success).toBe(true);
     expect(Condition.safeParse({ fact: 'a', op: 'exists', value: 1 }).success).toBe(false);
+  });
+  it('tests kernel ranges on the same kernel the ranking uses, skipping a release that is not one', () => {
+    // A `kernel` given to diagnose as "unknown", and the real release from a sysctl paste.
+    const facts = { 'kernel.release': 'unknown', 'sysctl.kernel.osrelease': '3.10.0-1160.el7.x86_64' };
+    expect(knownKernel(facts)).toBe('3.10.0-1160.el7.x86_64');
+    expect(evaluate({ kernel: '<4.12' }, { facts, deltas: {} })).toBe(true);
+    expect(evaluate({ kernel: '>=4.12' }, { facts, deltas: {} })).toBe(false);
+    expect(rankCandidates([recycle], { facts, deltas: {} })[0].status).not.toBe('ruled-out');
+    expect(evaluate({ kernel: '<4.12' }, { facts: { 'kernel.release': 'unknown' }, deltas: {} })).toBe('unknown');
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import type { Entry } from '../schema/case.js';
 import { describeKernel, kernelSatisfies, parseKernel } from '../kernel.js';
-import { describeFacts, evaluate, type EvalContext } from './conditions.js';
+import { describeFacts, evaluate, knownKernel, type EvalContext } from './conditions.js';
 import { conditionFacts } from '../schema/condition.js';
 
 /** Candidate statuses, strongest first. */
@@ -46,19 +46,6 @@ export const POINTS = { required: 2, strong: 3, supporting: 1, answer: 1.5, conc
  * `netstat` and `sysctl`), or a runbook path that concluded it. One command's output alone never confirms.
  */
 export const THRESHOLDS = { likely: 3, confirmed: 5 } as const;
-
-/**
- * The kernel release known from the facts, if any.
- * @param facts the facts
- * @returns the `uname -r` string
- */
-export function knownKernel(facts: Record<string, unknown>): string | undefined {
-  for (const k of ['kernel.release', 'sysctl.kernel.osrelease']) {
-    const v = facts[k];
-    if (typeof v === 'string' && parseKernel(v)) return v;
-  }
-  return undefined;
-}
 
 /**
  * Rank candidate cases.

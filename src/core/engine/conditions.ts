@@ -5,7 +5,7 @@
  */
 import type { Condition } from '../schema/condition.js';
 import type { Deltas, Facts, FactValue } from '../facts/types.js';
-import { kernelSatisfies } from '../kernel.js';
+import { kernelSatisfies, parseKernel } from '../kernel.js';
 
 /** The three truth values. */
 export type Truth = true | false | 'unknown';
@@ -17,6 +17,20 @@ export interface EvalContext {
   deltas: Deltas;
   /** Facts that a parser which ran could have produced: their absence means "not there". */
   absentMeansFalse?: (fact: string) => boolean;
+}
+
+/**
+ * The kernel release known from the facts, if any: `kernel.release` (from `uname`), else
+ * `sysctl.kernel.osrelease`, the first that reads as a kernel release.
+ * @param facts the facts
+ * @returns the `uname -r` string
+ */
+export function knownKernel(facts: Record<string, unknown>): string | undefined {
+  for (const k of ['kernel.release', 'sysctl.kernel.osrelease']) {
+    const v = facts[k];
+    if (typeof v === 'string' && parseKernel(v)) return v;
+  }
+  return undefined;
 }
 
 function num(v: FactValue | undefined): number | undefined {
@@ -81,8 +95,8 @@ export function evaluate(c: Condition, ctx: EvalContext): Truth {
     return t === 'unknown' ? 'unknown' : !t;
   }
   if ('kernel' in c) {
-    const release = ctx.facts['kernel.release'] ?? ctx.facts['sysctl.kernel.osrelease'];
-    if (typeof release !== 'string') return 'unknown';
+    const release = knownKernel(ctx.facts);
+    if (release === undefined) return 'unknown';
     return kernelSatisfies(release, c.kernel) ?? 'unknown';
   }
   const v = ctx.facts[c.fact];

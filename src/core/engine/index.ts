@@ -1,6 +1,6 @@
 /** The runbook engine's public API. */
-export { evaluate, describeFacts, formatNumber, type Truth, type EvalContext } from './conditions.js';
-export { rankCandidates, knownKernel, POINTS, THRESHOLDS, type Candidate, type CandidateStatus, type ExtraEvidence } from './candidates.js';
+export { evaluate, describeFacts, formatNumber, knownKernel, type Truth, type EvalContext } from './conditions.js';
+export { rankCandidates, POINTS, THRESHOLDS, type Candidate, type CandidateStatus, type ExtraEvidence } from './candidates.js';
 export { readEvidence, combineReadings, excerpt, type EvidenceInput, type EvidenceRead } from './evidence.js';
 export {
   replay,
