@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadRunbooks, verifyRunbooks } from '../src/core/engine/verify.js';
-import { formatProblem } from '../src/core/problems.js';
+import { closest, formatProblem } from '../src/core/problems.js';
 
 const facts = { isKnownFact: () => true, closestFacts: () => [], parserIds: ['sysctl'] };
 
@@ -91,5 +91,65 @@ describe('route cycles between runbooks', () => {
     const missing = check(runbookFile('alpha', justRoute('nowhere')));
     expect(missing).toHaveLength(1);
     expect(missing[0]).toMatch(/runbook "nowhere" does not exist/);
+  });
+});
+
+describe('"did you mean" hints', () => {
+  const known = new Set(['sysctl.net.ipv4.tcp_tw_recycle', 'netstat.TcpExt.ListenOverflows']);
+  const catalog = { isKnownFact: (f: string) => known.has(f), closestFacts: (f: string) => closest(f, known), parserIds: ['sysctl'] };
+  const run = (nodes: string) => {
+    const loaded = loadRunbooks([runbookFile('alpha', nodes)]);
+    expect(loaded.problems).toEqual([]);
+    return verifyRunbooks(loaded.runbooks, new Map(), catalog).map((p) => p.message);
+  };
+
+  it('name the closest fact wherever an unknown fact is written: a branch or an answer\'s `sets`', () => {
+    const messages = run(`  start:
+    type: ask
+    question: Is it on?
+    choices:
+      - label: yes
+        next: check
+        sets: { sysctl.net.ipv4.tcp_tw_recycel: 1 }
+      - label: no
+        next: done
+  check:
+    type: check
+    title: Read it
+    why: To see the value.
+    commands:
+      - command: sysctl -a
+        parser: sysctl
+    branches:
+      - when: { fact: netstat.TcpExt.ListenOverflow, op: ">", value: 0 }
+        next: done
+        says: the listen queue overflowed
+    default: done
+  done:
+    type: conclude
+    cases: []
+`);
+    expect(messages).toEqual([
+      'unknown fact "sysctl.net.ipv4.tcp_tw_recycel"; did you mean "sysctl.net.ipv4.tcp_tw_recycle"?',
+      'unknown fact "netstat.TcpExt.ListenOverflow"; did you mean "netstat.TcpExt.ListenOverflows"?',
+    ]);
+  });
+
+  it('name the closest node, parser or runbook, and nothing when none is close', () => {
+    const messages = run(`  start:
+    type: check
+    title: Read it
+    why: To see the value.
+    commands:
+      - command: sysctl -a
+        parser: sysctll
+    default: dnoe
+  done:
+    type: route
+    runbook: zzzzzzzz
+`);
+    expect(messages).toContain('node "start" leads to "dnoe", which does not exist; did you mean "done"?');
+    expect(messages).toContain('unknown parser "sysctll"; did you mean "sysctl"?');
+    expect(messages).toContain('runbook "zzzzzzzz" does not exist');
   });
 });

@@ -81,7 +81,7 @@ export function verifyRunbooks(located: Located[], cases: Map<string, Entry>, fa
     if (ids.has(rb.id)) err('duplicate-id', ['id'], `runbook id "${rb.id}" is already used by ${ids.get(rb.id)}`);
     ids.set(rb.id, path);
     const nodeIds = Object.keys(rb.nodes);
-    if (!rb.nodes[rb.entry]) err('unknown-node', ['entry'], `entry node "${rb.entry}" does not exist${hint(rb.entry, nodeIds)}`);
+    if (!rb.nodes[rb.entry]) err('unknown-node', ['entry'], `entry node "${rb.entry}" does not exist${hint(closest(rb.entry, nodeIds))}`);
 
     const checkFact = (c: Condition, p: (string | number)[]) => {
       for (const r of kernelRanges(c)) {
@@ -90,30 +90,27 @@ export function verifyRunbooks(located: Located[], cases: Map<string, Entry>, fa
       }
       for (const f of conditionFacts(c)) {
         if (f.startsWith('answer.')) continue;
-        if (!facts.isKnownFact(f)) {
-          const near = facts.closestFacts(f);
-          err('unknown-fact', p, `unknown fact "${f}"${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}`);
-        }
+        if (!facts.isKnownFact(f)) err('unknown-fact', p, `unknown fact "${f}"${hint(facts.closestFacts(f))}`);
       }
     };
     const checkCase = (id: string, p: (string | number)[]) => {
       const e = cases.get(id);
-      if (!e) err('unknown-id', p, `case "${id}" does not exist${hint(id, cases.keys())}`);
+      if (!e) err('unknown-id', p, `case "${id}" does not exist${hint(closest(id, cases.keys()))}`);
       else if (e.kind !== 'case') err('unknown-id', p, `"${id}" is a note, not a case`);
     };
     rb.candidates.forEach((id, i) => checkCase(id, ['candidates', i]));
 
     for (const [nid, n] of Object.entries(rb.nodes)) {
-      for (const t of targets(n)) if (!rb.nodes[t]) err('unknown-node', ['nodes', nid], `node "${nid}" leads to "${t}", which does not exist${hint(t, nodeIds)}`);
+      for (const t of targets(n)) if (!rb.nodes[t]) err('unknown-node', ['nodes', nid], `node "${nid}" leads to "${t}", which does not exist${hint(closest(t, nodeIds))}`);
       if (n.type === 'ask') {
         n.choices.forEach((ch, i) => {
           [...ch.supports, ...ch.rulesOut].forEach((id) => checkCase(id, ['nodes', nid, 'choices', i]));
-          for (const f of Object.keys(ch.sets ?? {})) if (!f.startsWith('answer.') && !facts.isKnownFact(f)) err('unknown-fact', ['nodes', nid, 'choices', i, 'sets'], `unknown fact "${f}"`);
+          for (const f of Object.keys(ch.sets ?? {})) if (!f.startsWith('answer.') && !facts.isKnownFact(f)) err('unknown-fact', ['nodes', nid, 'choices', i, 'sets'], `unknown fact "${f}"${hint(facts.closestFacts(f))}`);
         });
       }
       if (n.type === 'check') {
         n.commands.forEach((c, i) => {
-          if (!parsers.has(c.parser)) err('unknown-parser', ['nodes', nid, 'commands', i, 'parser'], `unknown parser "${c.parser}"${hint(c.parser, parsers)}`);
+          if (!parsers.has(c.parser)) err('unknown-parser', ['nodes', nid, 'commands', i, 'parser'], `unknown parser "${c.parser}"${hint(closest(c.parser, parsers))}`);
         });
         n.branches.forEach((b, i) => checkFact(b.when, ['nodes', nid, 'branches', i, 'when']));
       }
@@ -123,7 +120,7 @@ export function verifyRunbooks(located: Located[], cases: Map<string, Entry>, fa
           concludedAnywhere.add(id);
         });
       }
-      if (n.type === 'route' && !runbookIds.has(n.runbook)) err('unknown-id', ['nodes', nid, 'runbook'], `runbook "${n.runbook}" does not exist${hint(n.runbook, runbookIds)}`);
+      if (n.type === 'route' && !runbookIds.has(n.runbook)) err('unknown-id', ['nodes', nid, 'runbook'], `runbook "${n.runbook}" does not exist${hint(closest(n.runbook, runbookIds))}`);
     }
 
     // Reachability and cycles (depth-first from the entry).
@@ -172,10 +169,7 @@ export function verifyRunbooks(located: Located[], cases: Map<string, Entry>, fa
         if (isKernelParseError(parsed)) problems.push(problem('bad-kernel-range', e.path ?? e.id, 1, 1, `signal "${s.says}": ${parsed.message}`));
       }
       for (const f of conditionFacts(s.when)) {
-        if (!facts.isKnownFact(f)) {
-          const near = facts.closestFacts(f);
-          problems.push(problem('unknown-fact', e.path ?? e.id, 1, 1, `signal "${s.says}" uses unknown fact "${f}"${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}`));
-        }
+        if (!facts.isKnownFact(f)) problems.push(problem('unknown-fact', e.path ?? e.id, 1, 1, `signal "${s.says}" uses unknown fact "${f}"${hint(facts.closestFacts(f))}`));
       }
     });
   }
@@ -196,8 +190,12 @@ function kernelRanges(c: Condition): string[] {
   return [];
 }
 
-function hint(wrong: string, names: Iterable<string>): string {
-  const near = closest(wrong, names);
+/**
+ * The "did you mean" end of a message about a name that does not exist.
+ * @param near the closest known names, best first
+ * @returns `; did you mean "a" or "b"?`, or nothing when no name is close
+ */
+function hint(near: string[]): string {
   return near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : '';
 }
 
