@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluate, formatNumber, knownKernel } from '../src/core/engine/conditions.js';
+import { evaluate, formatDelta, formatFactValue, formatNumber, knownKernel } from '../src/core/engine/conditions.js';
+import { relevantFacts } from '../src/core/engine/relevant.js';
 import { informs } from '../src/core/engine/next.js';
 import { Condition } from '../src/core/schema/condition.js';
 import { rankCandidates } from '../src/core/engine/candidates.js';
@@ -130,6 +131,15 @@ describe('formatNumber', () => {
     expect([0, 999, 1000, 960467, -1234567, 3.5432, 1.9999, 12.5, 0.0004].map(formatNumber)).toEqual([
       '0', '999', '1,000', '960,467', '-1,234,567', '3.543', '2', '12.5', '0',
     ]);
+  });
+});
+
+describe('formatFactValue and formatDelta', () => {
+  it('show values and changes as the CLI and the site both print them', () => {
+    expect([960467, 3.5432, 'files dns', true].map(formatFactValue)).toEqual(['960,467', '3.543', 'files dns', 'true']);
+    expect(formatDelta({ delta: 1234, seconds: 10 })).toBe('+1,234 in 10 s');
+    expect(formatDelta({ delta: -1234 })).toBe('-1,234');
+    expect(formatDelta({ delta: 0, seconds: 0.25 })).toBe('+0 in 0.25 s');
   });
 });
 
@@ -279,6 +289,22 @@ describe('sessions', () => {
     const back = replay(data, 'test-rb', inputs.slice(0, 1));
     if (isInputError(back)) throw new Error(back.message);
     expect(back.current).toMatchObject({ type: 'check', node: 'recycle-check' });
+  });
+
+  it('relevant facts: what the branches of the runbooks walked and the candidates\' signals read', () => {
+    const other = Runbook.parse({
+      ...runbook,
+      id: 'other-rb',
+      nodes: { ...runbook.nodes, 'recycle-check': { ...runbook.nodes['recycle-check'], branches: [{ when: { fact: 'conntrack.drop', op: '>', value: 0 }, next: 'done-none', says: 'conntrack drops' }] } },
+    });
+    // Only the recycle case is known: ListenOverflows is read by a branch of this runbook, not by a signal.
+    const few: EngineData = { runbooks: new Map([runbook, other].map((r) => [r.id, r])), cases: new Map([[recycle.id, recycle]]) };
+    const s = replay(few, 'test-rb', [{ kind: 'choice', node: 'who', choice: 1 }]);
+    if (isInputError(s)) throw new Error(s.message);
+    const names = relevantFacts(s, few);
+    expect([...names].sort()).toEqual(['kernel.release', 'netstat.TcpExt.ListenOverflows', 'netstat.TcpExt.PAWSPassive', 'sysctl.net.ipv4.tcp_tw_recycle']);
+    // A runbook the session did not walk says nothing about what matters.
+    expect(names.has('conntrack.drop')).toBe(false);
   });
 
   it('asks for a second snapshot also when the first paste held another command too', () => {

@@ -301,6 +301,8 @@ describe.skipIf(!HAS_CHROMIUM)('static site in Chromium (built dist/)', () => {
     await page.click('[data-rb-read]');
     await page.waitForFunction(() => /accept queue/i.test(document.querySelector('.rb-step__title')?.textContent ?? ''));
     await expect(page.locator('.rb-known').textContent()).resolves.toMatch(/ListenOverflows \+/);
+    // Changes read as the core's formatDelta prints them, as in the CLI: signed, grouped, with the time between the pastes.
+    await expect(page.locator('[data-rb-read-panel] .rb-delta').first().textContent()).resolves.toMatch(/^ [+-]\d{1,3}(,\d{3})* in [\d.,]+ s$/);
     await page.fill('[data-rb-paste]', fixture('ss-lnt--accept-queue-full.txt'));
     await page.click('[data-rb-read]');
     await page.waitForSelector('[data-rb-conclusion]');

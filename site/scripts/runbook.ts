@@ -26,12 +26,6 @@ function hashInputs(): SessionInput[] | undefined {
   return m ? decodeInputs(m[1]) : undefined;
 }
 
-function formatValue(v: unknown): string {
-  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 3 });
-  if (typeof v === 'string') return v;
-  return JSON.stringify(v);
-}
-
 class RunbookApp {
   private data: EngineData;
   private inputs: SessionInput[] = [];
@@ -42,7 +36,6 @@ class RunbookApp {
   private draft = '';
   private draftCommand = '';
   private timer: number | undefined;
-  private relevant: Set<string> | undefined;
 
   constructor(
     private root: HTMLElement,
@@ -116,18 +109,6 @@ class RunbookApp {
     this.error = '';
     this.save();
     this.render();
-  }
-
-  /** Facts some branch or signal reads: shown first in "What was read". */
-  private relevantFacts(): Set<string> {
-    if (this.relevant) return this.relevant;
-    const names = new Set<string>();
-    for (const rb of this.data.runbooks.values()) {
-      for (const n of Object.values(rb.nodes)) if (n.type === 'check') for (const b of n.branches) this.engine!.conditionFacts(b.when).forEach((f) => names.add(f));
-    }
-    for (const c of this.data.cases.values()) for (const s of c.signals) this.engine!.conditionFacts(s.when).forEach((f) => names.add(f));
-    this.relevant = names;
-    return names;
   }
 
   private caseTitle(id: string): string {
@@ -270,12 +251,13 @@ class RunbookApp {
     const last = [...st.transcript].reverse().find((t) => t.kind === 'output' || t.kind === 'skip' || t.kind === 'choice');
     if (!last) return null;
     const readings = last.readings ?? [];
+    const engine = this.engine!;
+    const rel = engine.relevantFacts(st, this.data);
     return h('section.rb-read', { 'aria-label': 'What was read', 'data-rb-read-panel': true },
       h('h3.rb-h', null, last.kind === 'output' ? 'What was read' : 'Last step'),
       last.kind === 'choice' ? h('p', null, 'You answered ', h('q', null, last.answer ?? ''), ' to ', h('q', null, last.prompt), '.') : null,
       last.kind === 'skip' ? h('p', null, 'Skipped ', h('q', null, last.prompt), '.') : null,
       readings.map((r) => {
-        const rel = this.relevantFacts();
         const delta = st.deltas;
         const score = (k: string) => (delta[k] && delta[k].delta !== 0 ? 0 : rel.has(k) ? 1 : 2);
         const facts = Object.entries(r.facts).sort((a, b) => score(a[0]) - score(b[0]));
@@ -284,9 +266,9 @@ class RunbookApp {
           h('p.rb-reading__head', null,
             r.parser ? ['Read as ', h('code', null, r.command ?? r.parser), ` (parser ${r.parser}): `, `${facts.length} fact${facts.length === 1 ? '' : 's'}.`] : 'This output could not be read.'),
           facts.length
-            ? h('table.rb-facts', null, h('tbody', null, shown.map(([k, v]) => h('tr', { class: rel.has(k) ? 'is-relevant' : undefined }, h('th', { scope: 'row' }, h('code', null, k)), h('td', null, formatValue(v), delta[k] && delta[k].delta !== 0 ? h('span.rb-delta', null, ` ${delta[k].delta > 0 ? '+' : ''}${formatValue(delta[k].delta)}`) : null)))))
+            ? h('table.rb-facts', null, h('tbody', null, shown.map(([k, v]) => h('tr', { class: rel.has(k) ? 'is-relevant' : undefined }, h('th', { scope: 'row' }, h('code', null, k)), h('td', null, engine.formatFactValue(v), delta[k] && delta[k].delta !== 0 ? h('span.rb-delta', null, ` ${engine.formatDelta(delta[k])}`) : null)))))
             : null,
-          facts.length > shown.length ? h('details.rb-more', null, h('summary', null, `All ${facts.length} facts`), h('table.rb-facts', null, h('tbody', null, facts.slice(shown.length).map(([k, v]) => h('tr', null, h('th', { scope: 'row' }, h('code', null, k)), h('td', null, formatValue(v))))))) : null,
+          facts.length > shown.length ? h('details.rb-more', null, h('summary', null, `All ${facts.length} facts`), h('table.rb-facts', null, h('tbody', null, facts.slice(shown.length).map(([k, v]) => h('tr', null, h('th', { scope: 'row' }, h('code', null, k)), h('td', null, engine.formatFactValue(v))))))) : null,
           r.warnings.length ? h('ul.rb-warnings', null, r.warnings.map((w) => h('li', null, ...inlineCode(w)))) : null,
           h('details.rb-more', null, h('summary', null, 'What you pasted'), h('pre.rb-excerpt', { 'data-rb-excerpt': true }, r.excerpt)),
         );
@@ -330,7 +312,7 @@ class RunbookApp {
       h('h3.rb-h', null, 'Known so far'),
       h('p', null, `${n} fact${n === 1 ? '' : 's'} from your answers and pastes.`),
       rising.length
-        ? h('ul.rb-deltas', null, rising.slice(0, 10).map(([k, d]) => h('li', null, h('code', null, k.split('.').slice(-1)[0]), ` ${d.delta > 0 ? '+' : ''}${formatValue(d.delta)}`, d.seconds ? ` in ${formatValue(d.seconds)} s` : '')))
+        ? h('ul.rb-deltas', null, rising.slice(0, 10).map(([k, d]) => h('li', null, h('code', null, k.split('.').slice(-1)[0]), ` ${this.engine!.formatDelta(d)}`)))
         : null,
     );
   }

@@ -5,8 +5,7 @@
 import type { Entry } from '../core/schema/case.js';
 import type { Candidate } from '../core/engine/candidates.js';
 import type { CurrentStep, SessionState, TranscriptStep } from '../core/engine/session.js';
-import { conditionFacts } from '../core/schema/condition.js';
-import { formatNumber } from '../core/engine/conditions.js';
+import { formatDelta, formatFactValue } from '../core/engine/conditions.js';
 import { commandInfo } from '../core/parsers/index.js';
 import { colors, type CliIO } from './io.js';
 import { plain, wrap } from './render.js';
@@ -59,8 +58,8 @@ export function renderStep(step: CurrentStep, n: number, io: Pick<CliIO, 'color'
 
 /**
  * Facts worth showing after a paste: those the candidates' signals or the node's branches read, first.
- * @param readings facts read from the paste
- * @param relevant fact names that matter now
+ * @param step the transcript step with the readings of the paste
+ * @param relevant fact names that matter now (core's relevantFacts)
  * @param state the state (for deltas)
  * @param io for colours
  * @returns text
@@ -76,8 +75,8 @@ export function renderReadings(step: TranscriptStep, relevant: Set<string>, stat
     const width = Math.max(0, ...shown.map(([k]) => k.length));
     for (const [k, v] of shown) {
       const d = state.deltas[k];
-      const value = typeof v === 'number' ? formatNumber(v) : String(v);
-      const delta = d ? ` (${d.delta >= 0 ? '+' : '-'}${formatNumber(Math.abs(d.delta))}${d.seconds ? ` in ${formatNumber(d.seconds)} s` : ''})` : '';
+      const value = formatFactValue(v);
+      const delta = d ? ` (${formatDelta(d)})` : '';
       const nonZero = typeof v === 'number' ? v !== 0 : Boolean(v);
       out.push(`    ${k.padEnd(width)}  ${nonZero ? c.bold(value) : c.dim(value)}${d && d.delta > 0 ? c.yellow(delta) : c.dim(delta)}`);
     }
@@ -124,21 +123,6 @@ export function renderCandidates(candidates: Candidate[], io: Pick<CliIO, 'color
   const ruled = candidates.length - live.length;
   if (ruled) out.push(c.dim(`    ${ruled} ruled out`));
   return out.join('\n') + '\n';
-}
-
-/**
- * Fact names relevant to the session now: read by the live candidates' signals.
- * @param state the state
- * @param cases cases by id
- * @returns names
- */
-export function relevantFacts(state: SessionState, cases: Map<string, Entry>): Set<string> {
-  const names = new Set<string>(['kernel.release']);
-  for (const cand of state.candidates) {
-    const e = cases.get(cand.id);
-    for (const s of e?.signals ?? []) for (const f of conditionFacts(s.when)) names.add(f);
-  }
-  return names;
 }
 
 /**

@@ -7,6 +7,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { appendInput, isInputError, replay, type SessionInput, type SessionState } from '../../core/engine/session.js';
 import { readEvidence } from '../../core/engine/evidence.js';
+import { relevantFacts } from '../../core/engine/relevant.js';
 import { evidenceTrail, trailMarkdown } from '../../core/engine/summary.js';
 import { engineData } from '../../core/engine/session.js';
 import { commandInfo, isSafeToRun } from '../../core/parsers/index.js';
@@ -16,7 +17,7 @@ import { listSessions, newSession, readSession, saveSession, type SavedSession }
 import { runPipeline, splitPipeline } from '../../node/run-command.js';
 import { CliError, colors, type CliIO } from '../io.js';
 import { wrap } from '../render.js';
-import { relevantFacts, renderCandidates, renderConclusion, renderMoves, renderReadings, renderStep } from '../session-view.js';
+import { renderCandidates, renderConclusion, renderMoves, renderReadings, renderStep } from '../session-view.js';
 
 /** Options of `runbook start` / `runbook resume`. */
 export interface StartOptions {
@@ -136,7 +137,7 @@ export async function run(opts: StartOptions, io: CliIO): Promise<number> {
       }
       for (const t of fresh) {
         if (t.kind === 'conclude') continue;
-        if (t.readings) io.stdout(renderReadings(t, relevantFacts(state, data.cases), state, io));
+        if (t.readings) io.stdout(renderReadings(t, relevantFacts(state, data), state, io));
         else if (t.outcome) io.stdout(`${wrap(`→ ${t.outcome}`, 78, '  ').replace(/^ {2}→/, `  ${c.cyan('→')}`).replace(/\n {2}/g, '\n    ')}\n`);
         io.stdout(renderMoves(t, io));
       }

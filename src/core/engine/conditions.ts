@@ -4,7 +4,7 @@
  * candidate; only what was actually read does.
  */
 import type { Condition } from '../schema/condition.js';
-import type { Deltas, Facts, FactValue } from '../facts/types.js';
+import type { Delta, Deltas, Facts, FactValue } from '../facts/types.js';
 import { kernelSatisfies, parseKernel } from '../kernel.js';
 
 /** The three truth values. */
@@ -155,6 +155,24 @@ export function formatNumber(n: number): string {
 }
 
 /**
+ * A fact value as shown to people: numbers by {@link formatNumber}, anything else as text.
+ * @param v the value
+ * @returns text
+ */
+export function formatFactValue(v: FactValue): string {
+  return typeof v === 'number' ? formatNumber(v) : String(v);
+}
+
+/**
+ * The change of a counter between two snapshots, e.g. `+412 in 10 s` (or `+412` without times).
+ * @param d the delta
+ * @returns text, always signed
+ */
+export function formatDelta(d: Pick<Delta, 'delta' | 'seconds'>): string {
+  return `${d.delta >= 0 ? '+' : '-'}${formatNumber(Math.abs(d.delta))}${d.seconds ? ` in ${formatNumber(d.seconds)} s` : ''}`;
+}
+
+/**
  * Describe the facts a condition read, e.g. "netstat.TcpExt.PAWSPassive = 960,055 (+412 in 10 s)".
  * @param c the condition
  * @param ctx facts and deltas
@@ -176,11 +194,7 @@ export function describeFacts(c: Condition, ctx: EvalContext): string {
     if (v === undefined) continue;
     const d = ctx.deltas[n];
     const value = typeof v === 'number' ? formatNumber(v) : JSON.stringify(v);
-    let delta = '';
-    if (d) {
-      const sign = d.delta >= 0 ? '+' : '-';
-      delta = ` (${sign}${formatNumber(Math.abs(d.delta))}${d.seconds ? ` in ${formatNumber(d.seconds)} s` : ' between snapshots'})`;
-    }
+    const delta = d ? ` (${formatDelta(d)}${d.seconds ? '' : ' between snapshots'})` : '';
     parts.push(`${n} = ${value}${delta}`);
   }
   return parts.join(', ');

@@ -1,5 +1,5 @@
 /** The runbook engine's public API. */
-export { evaluate, describeFacts, formatNumber, knownKernel, type Truth, type EvalContext } from './conditions.js';
+export { evaluate, describeFacts, formatNumber, formatFactValue, formatDelta, knownKernel, type Truth, type EvalContext } from './conditions.js';
 export { rankCandidates, POINTS, THRESHOLDS, type Candidate, type CandidateStatus, type ExtraEvidence } from './candidates.js';
 export { readEvidence, combineReadings, excerpt, type EvidenceInput, type EvidenceRead } from './evidence.js';
 export {
@@ -15,6 +15,7 @@ export {
   type InputError,
   type EngineData,
 } from './session.js';
+export { relevantFacts } from './relevant.js';
 export { orderCommands, suggestNext, parserForCommand, type NextCommand } from './next.js';
 export { diagnose, type DiagnoseData, type DiagnoseResult, type SymptomMatcher } from './diagnose.js';
 export { evidenceTrail, trailMarkdown, type EvidenceTrail } from './summary.js';
