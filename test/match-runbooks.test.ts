@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { buildProject } from '../src/core/project.js';
 import { loadProject } from '../src/node/project.js';
 import { matchRunbooks } from '../src/node/search.js';
 
@@ -32,5 +34,25 @@ describe('matching a free-text symptom to a runbook (runbook start "<symptom>")'
 
   it('finds nothing for gibberish, so start falls back to triage', () => {
     expect(matchRunbooks(project, 'qqqzzz xxyyw')).toEqual([]);
+  });
+});
+
+describe('the runbooks that conclude a matching case', () => {
+  it('are those whose conclude nodes name it, whether or not they list it among their candidates', () => {
+    const path = 'content/cases/tcp-tw-recycle-nat-paws.md';
+    const runbook = `id: gadget
+title: Gadget trouble
+description: A runbook that concludes a case it does not list as a candidate.
+symptoms: [gadget blinks]
+entry: done
+nodes:
+  done:
+    type: conclude
+    cases: [tcp-tw-recycle-nat-paws]
+`;
+    const small = buildProject([{ path, text: readFileSync(join(ROOT, path), 'utf8') }], [{ path: 'runbooks/gadget.yaml', text: runbook }]);
+    // (The case links to notes this small project lacks; the runbook itself is valid.)
+    expect(small.problems.filter((p) => p.path.startsWith('runbooks/'))).toEqual([]);
+    expect(matchRunbooks(small, 'SYN 无响应').map((m) => m.id)).toEqual(['gadget']);
   });
 });

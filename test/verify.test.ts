@@ -4,7 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadRunbooks, verifyRunbooks } from '../src/core/engine/verify.js';
+import { concludedCases, runbooksConcluding } from '../src/core/engine/concludes.js';
+import { Runbook } from '../src/core/schema/runbook.js';
 import { closest, formatProblem } from '../src/core/problems.js';
+import type { Entry } from '../src/core/schema/case.js';
 
 const facts = { isKnownFact: () => true, closestFacts: () => [], parserIds: ['sysctl'] };
 
@@ -151,5 +154,36 @@ describe('"did you mean" hints', () => {
     expect(messages).toContain('node "start" leads to "dnoe", which does not exist; did you mean "done"?');
     expect(messages).toContain('unknown parser "sysctll"; did you mean "sysctl"?');
     expect(messages).toContain('runbook "zzzzzzzz" does not exist');
+  });
+});
+
+describe('which runbooks conclude a case', () => {
+  const rb = (id: string, nodes: Record<string, unknown>, candidates: string[] = []) => Runbook.parse({ id, title: `Runbook ${id}`, description: 'A runbook for the conclusion tests.', symptoms: ['x y'], candidates, entry: 'start', nodes });
+  const alpha = rb(
+    'alpha',
+    {
+      start: { type: 'ask', question: 'Which one?', choices: [{ label: 'one', next: 'one' }, { label: 'other', next: 'other' }] },
+      one: { type: 'conclude', cases: ['case-b', 'case-a'] },
+      other: { type: 'route', runbook: 'beta' },
+      orphan: { type: 'conclude', cases: ['case-c'] },
+    },
+    ['case-a', 'case-d'],
+  );
+  const beta = rb('beta', { start: { type: 'conclude', cases: ['case-a'] } });
+
+  it('counts the conclude nodes reachable from the entry, not candidates, routes or unreachable nodes', () => {
+    expect(concludedCases(alpha)).toEqual(['case-b', 'case-a']);
+    const by = runbooksConcluding([alpha, beta]);
+    expect([...by.keys()].sort()).toEqual(['case-a', 'case-b']);
+    expect(by.get('case-a')!.map((r) => r.id)).toEqual(['alpha', 'beta']);
+  });
+
+  it('is what runbook check reports a catalog case as uncovered by', () => {
+    const files = [runbookFile('alpha', askOrRoute('beta').replace('cases: []', 'cases: [case-a]') + '  orphan:\n    type: conclude\n    cases: [case-c]\n')];
+    const loaded = loadRunbooks(files);
+    const cases = new Map(['case-a', 'case-c'].map((id) => [id, { id, kind: 'case', signals: [] } as unknown as Entry]));
+    const problems = verifyRunbooks(loaded.runbooks, cases, facts, ['case-a', 'case-c']).map((p) => `${p.code}: ${p.message}`);
+    expect(problems).toContain('uncovered-case: catalog case "case-c" is not the conclusion of any runbook');
+    expect(problems.some((p) => p.includes('"case-a"'))).toBe(false);
   });
 });

@@ -4,6 +4,7 @@
 import { getCollection } from 'astro:content';
 import type { Entry } from '../../src/core/schema/case.js';
 import type { Runbook } from '../../src/core/schema/runbook.js';
+import { runbooksConcluding } from '../../src/core/engine/concludes.js';
 import type { EntryHtml } from '../content.config.js';
 
 /** A case or note with its rendered sections. */
@@ -40,12 +41,7 @@ export function siteData(): Promise<SiteData> {
     const runbooks = ((await data('runbooks')) as { runbook: Runbook }[]).map((c) => c.runbook).sort((a, b) => (a.id === 'triage' ? -1 : b.id === 'triage' ? 1 : a.title.localeCompare(b.title)));
     const byId = new Map<string, Entry>([...cases, ...notes].map((i) => [i.entry.id, i.entry]));
     const runbookById = new Map<string, Runbook>(runbooks.map((r) => [r.id, r]));
-    const runbooksFor = new Map<string, Runbook[]>();
-    for (const r of runbooks) {
-      const ids = new Set(r.candidates);
-      for (const n of Object.values(r.nodes)) if (n.type === 'conclude') n.cases.forEach((c) => ids.add(c));
-      for (const id of ids) runbooksFor.set(id, [...(runbooksFor.get(id) ?? []), r]);
-    }
+    const runbooksFor = runbooksConcluding(runbooks);
     const tags = new Map<string, { entries: Entry[]; runbooks: Runbook[] }>();
     const tag = (t: string) => {
       if (!tags.has(t)) tags.set(t, { entries: [], runbooks: [] });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Project } from '../core/project.js';
 import { buildSearchArtifact, loadSearchIndex, search, type SearchResult } from '../core/search/index.js';
 import type { SymptomMatcher } from '../core/engine/diagnose.js';
+import { runbooksConcluding } from '../core/engine/concludes.js';
 import { PACKAGE_ROOT } from './content.js';
 
 type Index = ReturnType<typeof loadSearchIndex>;
@@ -51,15 +52,14 @@ export function searchProject(project: Project, query: string, opts: { limit?: n
 
 /**
  * Runbooks that fit a free-text symptom, best first: a runbook's own match, or a
- * matching case that the runbook can conclude (at a discount).
+ * matching case that the runbook concludes (core's runbooksConcluding; at a discount).
  * @param project the project
  * @param text the symptom
  * @returns runbooks with scores
  */
 export function matchRunbooks(project: Project, text: string): { id: string; title: string; score: number }[] {
   const results = searchProject(project, text, { limit: 25 });
-  const containing = new Map<string, string[]>();
-  for (const rb of project.runbooks) for (const c of rb.candidates) containing.set(c, [...(containing.get(c) ?? []), rb.id]);
+  const concluding = runbooksConcluding(project.runbooks);
   // A runbook's own match counts in full; each matching case adds a share to the runbooks that can
   // conclude it, split between them, so a case many runbooks share says little about which one fits.
   const scores = new Map<string, number>();
@@ -69,8 +69,8 @@ export function matchRunbooks(project: Project, text: string): { id: string; tit
     if (r.kind === 'runbook') add(r.id, r.score);
     else if (r.kind === 'case' && casesSeen < 10) {
       casesSeen++;
-      const rbs = containing.get(r.id) ?? [];
-      for (const id of rbs) add(id, (0.3 * r.score) / rbs.length);
+      const rbs = concluding.get(r.id) ?? [];
+      for (const rb of rbs) add(rb.id, (0.3 * r.score) / rbs.length);
     }
   }
   // A runbook that names this very phrase among its symptoms serves it, whatever the word scores say.

@@ -20,3 +20,4 @@ export { orderCommands, suggestNext, parserForCommand, type NextCommand } from '
 export { diagnose, type DiagnoseData, type DiagnoseResult, type SymptomMatcher } from './diagnose.js';
 export { evidenceTrail, trailMarkdown, type EvidenceTrail } from './summary.js';
 export { loadRunbooks, verifyRunbooks } from './verify.js';
+export { concludedCases, runbooksConcluding } from './concludes.js';

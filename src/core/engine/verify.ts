@@ -2,7 +2,8 @@
  * Runbook loading and static verification: schema, reachability, cycles,
  * targets, conclusions, parsers, fact names, and catalog coverage.
  */
-import { Runbook, type RunbookNode } from '../schema/runbook.js';
+import { Runbook } from '../schema/runbook.js';
+import { concludedCases, runbooksConcluding, targets } from './concludes.js';
 import { conditionFacts, type Condition } from '../schema/condition.js';
 import type { Entry } from '../schema/case.js';
 import { readYaml, reportIssue, yamlPos } from '../normalize/yaml.js';
@@ -51,12 +52,6 @@ export function loadRunbooks(files: SourceFile[]): { runbooks: Located[]; proble
   return { runbooks, problems };
 }
 
-function targets(n: RunbookNode): string[] {
-  if (n.type === 'ask') return n.choices.map((c) => c.next);
-  if (n.type === 'check') return [...n.branches.map((b) => b.next), n.default, ...(n.fallback ? [n.fallback] : [])];
-  return [];
-}
-
 /**
  * Statically verify runbooks against each other, the cases and the fact catalog.
  * @param located loaded runbooks
@@ -69,7 +64,7 @@ export function verifyRunbooks(located: Located[], cases: Map<string, Entry>, fa
   const problems: Problem[] = [];
   const ids = new Map<string, string>();
   const runbookIds = new Set(located.map((l) => l.runbook.id));
-  const concludedAnywhere = new Set<string>();
+  const concludedAnywhere = runbooksConcluding(located.map((l) => l.runbook));
   const parsers = new Set(facts.parserIds);
 
   for (const { runbook: rb, path, doc, lc } of located) {
@@ -114,12 +109,7 @@ export function verifyRunbooks(located: Located[], cases: Map<string, Entry>, fa
         });
         n.branches.forEach((b, i) => checkFact(b.when, ['nodes', nid, 'branches', i, 'when']));
       }
-      if (n.type === 'conclude') {
-        n.cases.forEach((id, i) => {
-          checkCase(id, ['nodes', nid, 'cases', i]);
-          concludedAnywhere.add(id);
-        });
-      }
+      if (n.type === 'conclude') n.cases.forEach((id, i) => checkCase(id, ['nodes', nid, 'cases', i]));
       if (n.type === 'route' && !runbookIds.has(n.runbook)) err('unknown-id', ['nodes', nid, 'runbook'], `runbook "${n.runbook}" does not exist${hint(closest(n.runbook, runbookIds))}`);
     }
 
@@ -146,11 +136,7 @@ export function verifyRunbooks(located: Located[], cases: Map<string, Entry>, fa
     for (const nid of nodeIds) if (!state.has(nid)) err('unreachable-node', ['nodes', nid], `node "${nid}" cannot be reached from the entry "${rb.entry}"`);
 
     // Every candidate reachable: some reachable conclude names it.
-    const reachableConcludes = new Set<string>();
-    for (const nid of state.keys()) {
-      const n = rb.nodes[nid];
-      if (n?.type === 'conclude') n.cases.forEach((c) => reachableConcludes.add(c));
-    }
+    const reachableConcludes = new Set(concludedCases(rb));
     rb.candidates.forEach((id, i) => {
       if (!reachableConcludes.has(id)) err('unreachable-case', ['candidates', i], `candidate "${id}" is not concluded by any reachable node of this runbook`);
     });
