@@ -3,13 +3,17 @@
 // `astro build`, or by hand: `node scripts/check-site.mjs [dist]`):
 //  - every internal link and asset reference in dist/**/*.html resolves to a file in dist/,
 //    and every same-site `#fragment` names an id on the target page;
-//  - every case, note and runbook file under the content root (RUNBOOK_HOME, else the current
-//    directory) has its page, and the search index exists.
+//  - every case, note and runbook file under the content root (the CLI's and the site's:
+//    RUNBOOK_HOME, else the current directory when it has content/cases, else the package's
+//    own content) has its page, and the search index exists.
+// It finds the content files as the project loader does (lib/node/content.js, built by
+// `npm run build:lib`, which `npm run build` runs first).
 // Exits 1 (or throws, in the build) when something is wrong.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, posix, relative, resolve } from 'node:path';
+import { basename, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { contentPaths, contentRoot } from '../lib/node/content.js';
 
 /**
  * Every file under a directory.
@@ -48,19 +52,18 @@ function fileId(text, kind) {
  * @returns {{ path: string, file: string }[]} site paths (without base) and their source file
  */
 export function expectedPages(root) {
+  const paths = contentPaths(root);
   const out = [];
-  const dirs = [
-    ['content/cases', 'cases', 'md'],
-    ['content/notes', 'notes', 'md'],
-    ['runbooks', 'runbooks', 'yaml'],
+  /** @type {[string[], string, 'md' | 'yaml'][]} */
+  const groups = [
+    [paths.cases, 'cases', 'md'],
+    [paths.notes, 'notes', 'md'],
+    [paths.runbooks, 'runbooks', 'yaml'],
   ];
-  for (const [dir, route, kind] of dirs) {
-    const abs = join(root, dir);
-    if (!existsSync(abs)) continue;
-    for (const f of readdirSync(abs).sort()) {
-      if (kind === 'md' ? !f.endsWith('.md') : !/\.ya?ml$/.test(f)) continue;
-      const id = fileId(readFileSync(join(abs, f), 'utf8'), /** @type {'md'|'yaml'} */ (kind)) ?? f.replace(/\.(md|ya?ml)$/, '');
-      out.push({ path: `${route}/${id}/`, file: `${dir}/${f}` });
+  for (const [files, route, kind] of groups) {
+    for (const abs of files) {
+      const id = fileId(readFileSync(abs, 'utf8'), kind) ?? basename(abs).replace(/\.(md|ya?ml)$/, '');
+      out.push({ path: `${route}/${id}/`, file: relative(root, abs).split('\\').join('/') });
     }
   }
   return out;
@@ -71,7 +74,7 @@ export function expectedPages(root) {
  * @param {{ dist: string, base?: string, root?: string }} opts dist directory, base path, content root
  * @returns {Promise<{ pages: number, links: number, problems: string[] }>}
  */
-export async function checkSite({ dist, base = '/', root = resolve(process.env.RUNBOOK_HOME || process.cwd()) }) {
+export async function checkSite({ dist, base = '/', root = contentRoot() }) {
   const b = base.endsWith('/') ? base : `${base}/`;
   const problems = [];
   const files = walk(dist);

@@ -16,6 +16,7 @@ import { createServer, type Server } from 'node:http';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { layoutRunbook, renderTreeSvg, wrapText, conditionText } from '../site/lib/tree-layout.js';
 import { splitRisks, siteLinks } from '../site/lib/markdown.js';
@@ -195,6 +196,16 @@ describe.skipIf(!HAS_CHROMIUM)('static site in Chromium (built dist/)', () => {
     expect(report.problems).toEqual([]);
     for (const e of project.kb.entries) expect(existsSync(join(DIST, e.kind === 'case' ? 'cases' : 'notes', e.id, 'index.html')), e.id).toBe(true);
     for (const r of project.runbooks) expect(existsSync(join(DIST, 'runbooks', r.id, 'index.html')), r.id).toBe(true);
+  });
+
+  it('checks the content the site is built from also when run by hand from another directory', () => {
+    // The content root is the project loader's: without RUNBOOK_HOME and without content/ in the
+    // current directory, that is the package's own content, not nothing.
+    const env: NodeJS.ProcessEnv = { ...process.env, SITE_BASE: '/' };
+    delete env.RUNBOOK_HOME;
+    const out = execFileSync(process.execPath, [join(ROOT, 'scripts', 'check-site.mjs'), DIST], { cwd: tmpdir(), env, encoding: 'utf8' });
+    const pages = project.kb.entries.length + project.runbooks.length;
+    expect(out).toMatch(new RegExp(`, ${pages} content pages expected: all good\\n?$`));
   });
 
   it('shows the home page with the runbooks as entry points', async () => {
