@@ -333,6 +333,28 @@ describe('sessions', () => {
     expect(s.current.type === 'conclude' && s.current.message).toMatch(/no node "no-such-node"/);
   });
 
+  it('ends with a message naming the loop when runbooks route to each other forever', () => {
+    const loop = (id: string, to: string) =>
+      Runbook.parse({
+        ...runbook,
+        id,
+        entry: 'who',
+        nodes: { who: { type: 'ask', question: 'Go on?', choices: [{ label: 'yes', next: 'away' }, { label: 'also yes', next: 'away' }] }, away: { type: 'route', runbook: to } },
+      });
+    const d: EngineData = { ...data, runbooks: new Map([loop('ping-rb', 'pong-rb'), loop('pong-rb', 'ping-rb')].map((r) => [r.id, r])) };
+    const s = appendInput(d, 'ping-rb', [], { kind: 'choice', node: 'who', choice: 1 });
+    if (isInputError(s)) throw new Error(s.message);
+    // The route lands on pong-rb's question; answering it routes back to ping-rb's question.
+    expect(s.current).toMatchObject({ type: 'ask', runbook: 'pong-rb' });
+    const pure = (id: string, to: string) => Runbook.parse({ ...runbook, id, entry: 'away', nodes: { away: { type: 'route', runbook: to } } });
+    const p: EngineData = { ...data, runbooks: new Map([pure('a-rb', 'b-rb'), pure('b-rb', 'a-rb')].map((r) => [r.id, r])) };
+    const stuck = replay(p, 'a-rb', []);
+    if (isInputError(stuck)) throw new Error(stuck.message);
+    expect(stuck.current.type).toBe('conclude');
+    expect(stuck.current.type === 'conclude' && stuck.current.message).toMatch(/route in a loop/);
+    expect(stuck.current.type === 'conclude' && stuck.current.message).not.toMatch(/unknown runbook/);
+  });
+
   it('asks for a second snapshot and branches on the delta', () => {
     const base: SessionInput[] = [{ kind: 'choice', node: 'who', choice: 2 }];
     const one = appendInput(data, 'test-rb', base, { kind: 'output', node: 'queue-check', output: NETSTAT_1, takenAt: '2026-01-01T00:00:00Z' });

@@ -218,7 +218,11 @@ function currentStep(w: Work): CurrentStep {
     return step;
   }
   if (n.type === 'conclude') return { type: 'conclude', ...base, cases: n.cases, confidence: n.confidence, ...(n.message ? { message: n.message } : {}) };
-  return { type: 'conclude', ...base, cases: [], confidence: 'low', message: `route to unknown runbook ${n.runbook}` };
+  // Still at a route: its runbook is unknown, or the routes went round in a loop (runbook check reports both).
+  const message = w.data.runbooks.has(n.runbook)
+    ? `the runbooks route in a loop without a question, check or conclusion (last: ${w.runbook.id} -> ${n.runbook})`
+    : `route to unknown runbook ${n.runbook}`;
+  return { type: 'conclude', ...base, cases: [], confidence: 'low', message };
 }
 
 /** Leave a check node by its first branch that holds (else its default, or its fallback when nothing was read); returns the outcome sentence. */
