@@ -21,10 +21,10 @@ import { bearerToken, KeyRing, loggerOptions, rateLimitKey } from './security.js
 import { responseSerializer, type ResponseValidation } from './serialize.js';
 import { SessionService } from './sessions.js';
 import { inlineEngine, WorkerEngine, type EngineClient } from './engine-pool.js';
+import { BODY_LIMIT, DEFAULT_CACHE_SIZE, DEFAULT_LOG_LEVEL, DEFAULT_RATE_LIMIT, RATE_LIMIT_WINDOW_MS } from './defaults.js';
 import type { SessionStore } from './store.js';
 
-/** The largest request body accepted (pasted output included): 1 MB. */
-export const BODY_LIMIT = 1024 * 1024;
+export { BODY_LIMIT };
 
 /** Options of {@link buildApp}. */
 export interface AppOptions {
@@ -36,15 +36,15 @@ export interface AppOptions {
   apiKeys?: readonly string[];
   /** Origins allowed to call the API from a browser (CORS); empty: none. `*` allows any. */
   corsOrigins?: readonly string[];
-  /** Requests per key (or per IP without a key) per window; default 600 per minute. `false` disables. */
+  /** Requests per key (or per IP without a key) per window; default {@link DEFAULT_RATE_LIMIT} per minute. `false` disables. */
   rateLimit?: { max: number; timeWindowMs?: number } | false;
-  /** `false` for no logs, or a level and an optional stream (default: `info` to stdout). */
+  /** `false` for no logs, or a level and an optional stream (default: {@link DEFAULT_LOG_LEVEL} to stdout). */
   logger?: false | { level?: string; stream?: NodeJS.WritableStream };
   /** The built site to serve at `/` when it exists (e.g. `dist/`). */
   siteDir?: string;
   /** Check responses against their schemas: `strict` fails the request, `log` logs and sends, `off` skips. Default `log`. */
   responseValidation?: ResponseValidation;
-  /** Sessions whose inputs and rendered view are kept in memory, per engine thread (default 2,000). */
+  /** Sessions whose inputs and rendered view are kept in memory, per engine thread (default {@link DEFAULT_CACHE_SIZE}). */
   cacheSize?: number;
   /** Worker threads for the session engine; 0 (the default here) runs it in the server's thread. `runbook serve` defaults to one per spare core. */
   engineThreads?: number;
@@ -85,7 +85,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const keys = new KeyRing(opts.apiKeys ?? []);
   registerSchemaIds();
   const app = Fastify({
-    logger: opts.logger === false ? false : loggerOptions(opts.logger?.level ?? 'info', opts.logger?.stream),
+    logger: opts.logger === false ? false : loggerOptions(opts.logger?.level ?? DEFAULT_LOG_LEVEL, opts.logger?.stream),
     bodyLimit: BODY_LIMIT,
     trustProxy: false,
     return503OnClosing: true,
@@ -141,10 +141,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { url: '/v1/openapi.json', deepLinking: true } });
 
   if (opts.rateLimit !== false) {
-    const windowMs = opts.rateLimit?.timeWindowMs ?? 60_000;
+    const windowMs = opts.rateLimit?.timeWindowMs ?? RATE_LIMIT_WINDOW_MS;
     await app.register(rateLimit, {
       global: true,
-      max: opts.rateLimit?.max ?? 600,
+      max: opts.rateLimit?.max ?? DEFAULT_RATE_LIMIT,
       timeWindow: windowMs,
       keyGenerator: (req) => rateLimitKey(req, keys),
       allowList: (req) => !req.url.startsWith('/v1/'),
@@ -166,7 +166,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }
 
   const data = engineData(opts.project);
-  const cacheSize = opts.cacheSize ?? 2_000;
+  const cacheSize = opts.cacheSize ?? DEFAULT_CACHE_SIZE;
   const engine: EngineClient =
     opts.engine ??
     ((opts.engineThreads ?? 0) > 0

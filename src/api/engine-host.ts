@@ -16,6 +16,7 @@
 import { appendInput, isInputError, replay, type EngineData, type SessionInput, type SessionState } from '../core/engine/session.js';
 import { readingFactCount } from '../core/engine/evidence.js';
 import { evidenceTrail, trailMarkdown, type EvidenceTrail } from '../core/engine/summary.js';
+import { DEFAULT_CACHE_SIZE } from './defaults.js';
 import type { ErrorCode } from './errors.js';
 import type { AnswerBody, SessionView } from './schemas.js';
 import type { SessionMeta, SessionProgress } from './store.js';
@@ -122,7 +123,7 @@ export class EngineHost {
    */
   constructor(
     private readonly data: EngineData,
-    private readonly cacheSize = 2_000,
+    private readonly cacheSize = DEFAULT_CACHE_SIZE,
   ) {}
 
   /**

@@ -12,6 +12,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { EngineData } from '../core/engine/session.js';
+import { MAX_DEFAULT_ENGINE_THREADS } from './defaults.js';
 import { EngineHost, type EngineReply, type EngineRequest } from './engine-host.js';
 import { workerScript } from './worker-script.js';
 
@@ -51,11 +52,11 @@ export function inlineEngine(data: EngineData, cacheSize?: number): EngineClient
 }
 
 /**
- * A default number of engine threads: one core is left to the event loop, at most 4.
+ * A default number of engine threads: one core is left to the event loop, at most {@link MAX_DEFAULT_ENGINE_THREADS}.
  * @returns the count
  */
 export function defaultEngineThreads(): number {
-  return Math.max(1, Math.min(4, availableParallelism() - 1));
+  return Math.max(1, Math.min(MAX_DEFAULT_ENGINE_THREADS, availableParallelism() - 1));
 }
 
 /** An engine worker died with requests in flight. */

@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { BODY_LIMIT } from './defaults.js';
 
 /** Error codes and their statuses. */
 export const ERROR_STATUS = {
@@ -62,7 +63,7 @@ export function errorBody(code: string, message: string, field?: string): { erro
 const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid-json', message: 'the body is not valid JSON' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid-json', message: 'the body is empty; send a JSON object' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload-too-large', message: 'the body is larger than 1 MB; paste only the output of the command asked for' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload-too-large', message: `the body is larger than ${BODY_LIMIT / 1024 / 1024} MB; paste only the output of the command asked for` },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported-media-type', message: 'send the body as JSON with the header "Content-Type: application/json"' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid-request', message: 'the body size does not match Content-Length' },
   FST_ERR_CTP_INVALID_TYPE: { code: 'unsupported-media-type', message: 'the Content-Type header is not valid; use "application/json"' },

@@ -14,6 +14,7 @@ import type { SessionInput } from '../core/engine/session.js';
 import type { EvidenceTrail } from '../core/engine/summary.js';
 import type { Project } from '../core/project.js';
 import { fallbackRunbook, matchRunbooks } from '../node/search.js';
+import { DEFAULT_CACHE_SIZE } from './defaults.js';
 import { answerInput, type EngineError, type EngineReply, type EngineRequest } from './engine-host.js';
 import { EngineUnavailable, type EngineClient } from './engine-pool.js';
 import { ApiError } from './errors.js';
@@ -44,7 +45,7 @@ export class SessionService {
     private readonly store: SessionStore,
     private readonly project: Project,
     private readonly engine: EngineClient,
-    private readonly hintSize = 2_000,
+    private readonly hintSize = DEFAULT_CACHE_SIZE,
   ) {}
 
   private hint(id: string, version: number): void {

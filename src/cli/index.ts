@@ -4,6 +4,7 @@
  * core, print text or JSON.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMIT, MAX_DEFAULT_ENGINE_THREADS } from '../api/defaults.js';
 import { CliError, processIO, type CliIO } from './io.js';
 
 /** Exit codes, documented in the README. */
@@ -186,16 +187,19 @@ JSON lines (--json / --answers): {"choice": 1} | {"output": "...", "command": ".
   program
     .command('serve')
     .description('start the JSON API (and the built site) for ticketing systems and embeds')
-    .option('-p, --port <port>', 'TCP port (0 picks a free one)', '8080')
-    .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .option('--db <file>', 'SQLite file for sessions (its directory is created)', './data/runbook.db')
-    .option('--threads <n>', 'engine worker threads that read pastes and replay sessions (0: in the server thread; default: one per spare core, at most 4)')
+    .option('-p, --port <port>', 'TCP port (0 picks a free one)', String(DEFAULT_PORT))
+    .option('--host <host>', 'interface to listen on', DEFAULT_HOST)
+    .option('--db <file>', 'SQLite file for sessions (its directory is created)', DEFAULT_DB)
+    .option(
+      '--threads <n>',
+      `engine worker threads that read pastes and replay sessions (0: in the server thread; default: one per spare core, at most ${MAX_DEFAULT_ENGINE_THREADS})`,
+    )
     .addHelpText(
       'after',
       `
 Environment: RUNBOOK_API_KEYS (comma-separated bearer keys, required on writes when set; set
 them in production), RUNBOOK_CORS_ORIGINS (browser origins allowed), RUNBOOK_RATE_LIMIT
-(requests per minute per key or IP, default 600, 0 disables), RUNBOOK_LOG_LEVEL, RUNBOOK_DB_SYNC
+(requests per minute per key or IP, default ${DEFAULT_RATE_LIMIT}, 0 disables), RUNBOOK_LOG_LEVEL, RUNBOOK_DB_SYNC
 (normal or full). Docs at /docs, OpenAPI at /v1/openapi.json; stops cleanly on Ctrl-C or SIGTERM.`,
     )
     .action(act(() => import('./commands/serve.js') as Promise<{ run: Runner }>));

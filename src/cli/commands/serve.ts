@@ -1,12 +1,13 @@
 /**
- * `runbook serve [--port 8080] [--host 127.0.0.1] [--db ./data/runbook.db]`:
- * the JSON API (and the built site, when `dist/` exists) in one process.
+ * `runbook serve [--port <port>] [--host <host>] [--db <file>] [--threads <n>]`:
+ * the JSON API (and the built site, when `dist/` exists) in one process. The
+ * defaults are in `../../api/defaults.ts`.
  *
  * Environment: `RUNBOOK_API_KEYS` (comma-separated bearer keys; set them in
  * production), `RUNBOOK_CORS_ORIGINS` (comma-separated browser origins),
- * `RUNBOOK_RATE_LIMIT` (requests per minute per key or IP, default 600; 0
- * disables), `RUNBOOK_LOG_LEVEL` (default info), `RUNBOOK_DB_SYNC` (`normal`
- * or `full`), `RUNBOOK_VALIDATE_RESPONSES` (`off` (default), `log`: check every response
+ * `RUNBOOK_RATE_LIMIT` (requests per minute per key or IP; 0 disables),
+ * `RUNBOOK_LOG_LEVEL`, `RUNBOOK_DB_SYNC` (`normal` or `full`),
+ * `RUNBOOK_VALIDATE_RESPONSES` (`off` (default), `log`: check every response
  * against its schema and log mismatches; `strict`: fail them).
  */
 import { existsSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { buildApp } from '../../api/app.js';
+import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_LOG_LEVEL, DEFAULT_PORT, DEFAULT_RATE_LIMIT, RATE_LIMIT_WINDOW_MS } from '../../api/defaults.js';
 import { defaultEngineThreads } from '../../api/engine-pool.js';
 import { splitList } from '../../api/security.js';
 import { SqliteStore } from '../../api/sqlite-store.js';
@@ -29,7 +31,7 @@ export interface ServeOptions {
   host?: string;
   /** SQLite database file for sessions. */
   db?: string;
-  /** Engine worker threads (`0`: in the server's thread); default one per spare core, at most 4. */
+  /** Engine worker threads (`0`: in the server's thread); default one per spare core (see `defaultEngineThreads`). */
   threads?: string;
 }
 
@@ -40,11 +42,11 @@ export interface ServeOptions {
  * @returns the exit code once the server has shut down
  */
 export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
-  const port = Number(opts.port ?? '8080');
+  const port = Number(opts.port ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a number from 0 to 65535, not "${opts.port}"`);
-  const host = opts.host ?? '127.0.0.1';
-  const dbPath = resolve(opts.db ?? join('data', 'runbook.db'));
-  const rate = process.env.RUNBOOK_RATE_LIMIT === undefined ? 600 : Number(process.env.RUNBOOK_RATE_LIMIT);
+  const host = opts.host ?? DEFAULT_HOST;
+  const dbPath = resolve(opts.db ?? DEFAULT_DB);
+  const rate = process.env.RUNBOOK_RATE_LIMIT === undefined ? DEFAULT_RATE_LIMIT : Number(process.env.RUNBOOK_RATE_LIMIT);
   if (!Number.isFinite(rate) || rate < 0) throw new CliError(`RUNBOOK_RATE_LIMIT must be a number of requests per minute, not "${process.env.RUNBOOK_RATE_LIMIT}"`);
   const sync = (process.env.RUNBOOK_DB_SYNC ?? 'normal').toUpperCase();
   if (sync !== 'NORMAL' && sync !== 'FULL') throw new CliError(`RUNBOOK_DB_SYNC must be "normal" or "full", not "${process.env.RUNBOOK_DB_SYNC}"`);
@@ -71,8 +73,8 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
     project,
     apiKeys,
     corsOrigins: splitList(process.env.RUNBOOK_CORS_ORIGINS),
-    rateLimit: rate === 0 ? false : { max: rate, timeWindowMs: 60_000 },
-    logger: { level: process.env.RUNBOOK_LOG_LEVEL ?? 'info', stream: logStream() },
+    rateLimit: rate === 0 ? false : { max: rate, timeWindowMs: RATE_LIMIT_WINDOW_MS },
+    logger: { level: process.env.RUNBOOK_LOG_LEVEL ?? DEFAULT_LOG_LEVEL, stream: logStream() },
     siteDir,
     responseValidation: validation,
     engineThreads: threads,

@@ -1,0 +1,32 @@
+/**
+ * The API server's defaults, each defined once: `buildApp` and `runbook serve`
+ * apply them, the CLI help shows them, and a test checks that README.md and
+ * docs/api.md state the same values.
+ */
+
+/** The TCP port `runbook serve` listens on. */
+export const DEFAULT_PORT = 8080;
+
+/** The interface `runbook serve` listens on (loopback: put a reverse proxy in front for other hosts). */
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** The SQLite file of `runbook serve`'s sessions, relative to the working directory. */
+export const DEFAULT_DB = './data/runbook.db';
+
+/** Requests per key (per IP without a key) per {@link RATE_LIMIT_WINDOW_MS}. */
+export const DEFAULT_RATE_LIMIT = 600;
+
+/** The rate limit's window: one minute. */
+export const RATE_LIMIT_WINDOW_MS = 60_000;
+
+/** Sessions whose inputs and rendered view each engine thread keeps. */
+export const DEFAULT_CACHE_SIZE = 2_000;
+
+/** The most worker threads `runbook serve` starts by default (one per spare core up to this). */
+export const MAX_DEFAULT_ENGINE_THREADS = 4;
+
+/** The largest request body accepted (pasted output included): 1 MB. */
+export const BODY_LIMIT = 1024 * 1024;
+
+/** The log level of `runbook serve`. */
+export const DEFAULT_LOG_LEVEL = 'info';
