@@ -41,12 +41,13 @@
  *   json jsonb NOT NULL, at timestamptz NOT NULL, UNIQUE (session_id, seq));
  * ```
  *
- * `append(id, expected, event)` is one transaction (READ COMMITTED is enough):
+ * `append(id, expected, event)` is one transaction (READ COMMITTED is enough), with
+ * `$4` the event's own `at` (the time the API rendered the new version with, as here):
  *
  * ```sql
- * UPDATE sessions SET version = version + 1, updated_at = now(), cur_runbook = $4, ...
+ * UPDATE sessions SET version = version + 1, updated_at = $4, cur_runbook = $5, ...
  *   WHERE id = $1 AND version = $2;            -- 0 rows: conflict (or not found)
- * INSERT INTO session_inputs (session_id, seq, json, at) VALUES ($1, $2, $3, now());
+ * INSERT INTO session_inputs (session_id, seq, json, at) VALUES ($1, $2, $3, $4);
  * ```
  *
  * The guarded `UPDATE` takes the row lock, so a second writer with the same
@@ -434,11 +435,6 @@ export class SqliteStore implements SessionStore {
       this.queue.push({ id, expected: expectedVersion, event, progress, done, fail });
       if (this.queue.length === 1 && !this.draining) setImmediate(() => this.flush());
     });
-  }
-
-  /** @inheritDoc */
-  async pop(id: string, expectedVersion: number, progress: SessionProgress): Promise<WriteResult> {
-    return this.append(id, expectedVersion, { kind: 'back', at: new Date().toISOString() }, progress);
   }
 
   /** @inheritDoc */

@@ -124,7 +124,8 @@ export interface SessionStore {
    */
   list(externalRef: string | undefined, limit: number): Promise<SessionMeta[]>;
   /**
-   * Append one event if the session is still at `expectedVersion`.
+   * Append one event if the session is still at `expectedVersion`. Going back is an appended
+   * `back` event too (with the time the engine rendered it), so this is the only write.
    * @param id the session id
    * @param expectedVersion the version the writer saw
    * @param event the event
@@ -132,14 +133,6 @@ export interface SessionStore {
    * @returns ok with the new version, or conflict with the current one, or not-found
    */
   append(id: string, expectedVersion: number, event: SessionEvent, progress: SessionProgress): Promise<WriteResult>;
-  /**
-   * Undo the last effective input (appends a `back` event) if the session is still at `expectedVersion`.
-   * @param id the session id
-   * @param expectedVersion the version the writer saw
-   * @param progress the state the log replays to after going back
-   * @returns as {@link SessionStore.append}
-   */
-  pop(id: string, expectedVersion: number, progress: SessionProgress): Promise<WriteResult>;
   /**
    * Path analytics.
    * @param opts `idleMs`: an unfinished session idle longer than this is abandoned; `now`: the clock
@@ -314,11 +307,6 @@ export class MemoryStore implements SessionStore {
     r.progress = progress;
     r.updatedAt = event.at ?? new Date().toISOString();
     return { ok: true, version: r.version };
-  }
-
-  /** @inheritDoc */
-  async pop(id: string, expectedVersion: number, progress: SessionProgress): Promise<WriteResult> {
-    return this.append(id, expectedVersion, { kind: 'back', at: new Date().toISOString() }, progress);
   }
 
   /** @inheritDoc */
