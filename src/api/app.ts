@@ -17,7 +17,7 @@ import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { registerContentRoutes } from './routes-content.js';
 import { registerEmbedRoutes } from './embed.js';
 import { registerSessionRoutes } from './routes-sessions.js';
-import { bearerToken, KeyRing, loggerOptions, rateLimitKey } from './security.js';
+import { KeyRing, loggerOptions, rateLimitKey } from './security.js';
 import { responseSerializer, type ResponseValidation } from './serialize.js';
 import { SessionService } from './sessions.js';
 import { inlineEngine, WorkerEngine, type EngineClient } from './engine-pool.js';
@@ -104,9 +104,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // against its IP's rate limit.
   app.addHook('preParsing', async (req, _reply, payload) => {
     if (req.routeOptions.config?.auth !== 'write' || !keys.required) return payload;
-    const token = bearerToken(req);
+    const { token, valid } = keys.check(req);
     if (!token) throw new ApiError('unauthorized', 'this endpoint needs an API key: send "Authorization: Bearer <key>" (keys come from RUNBOOK_API_KEYS)');
-    if (!keys.accepts(token)) throw new ApiError('unauthorized', 'the API key is not valid');
+    if (!valid) throw new ApiError('unauthorized', 'the API key is not valid');
     return payload;
   });
   app.addHook('onSend', (_req, reply, payload, done) => {

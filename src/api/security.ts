@@ -21,9 +21,23 @@ function digest(s: string): Buffer {
   return createHash('sha256').update(s).digest();
 }
 
-/** Checks bearer tokens against the configured keys in constant time. */
+/** What a request's bearer token is worth. */
+export interface KeyCheck {
+  /** The bearer token, when the request sent one. */
+  token?: string;
+  /** Whether it is one of the keys. */
+  valid: boolean;
+  /** For a valid key: its rate-limit bucket (a prefix of its hash, never the key). */
+  bucket?: string;
+}
+
+/**
+ * Checks bearer tokens against the configured keys in constant time, each
+ * request's token once (the rate limit and the auth hook ask for the same answer).
+ */
 export class KeyRing {
   private readonly digests: Buffer[];
+  private readonly checked = new WeakMap<FastifyRequest, KeyCheck>();
 
   /**
    * @param keys the accepted keys; none means keys are not required
@@ -38,16 +52,26 @@ export class KeyRing {
   }
 
   /**
-   * Whether a token is one of the keys.
-   * @param token the bearer token
-   * @returns true when it matches a key
+   * A request's token, checked the first time it is asked for and remembered for the request.
+   * @param req the request
+   * @returns the token, whether it is a key, and its bucket
    */
-  accepts(token: string | undefined): boolean {
-    if (!token) return false;
+  check(req: FastifyRequest): KeyCheck {
+    let c = this.checked.get(req);
+    if (!c) {
+      c = this.checkToken(bearerToken(req));
+      this.checked.set(req, c);
+    }
+    return c;
+  }
+
+  private checkToken(token: string | undefined): KeyCheck {
+    if (!token) return { valid: false };
+    if (!this.required) return { token, valid: false };
     const d = digest(token);
     let ok = false;
     for (const k of this.digests) ok = timingSafeEqual(d, k) || ok;
-    return ok;
+    return ok ? { token, valid: true, bucket: `key:${d.toString('hex').slice(0, 16)}` } : { token, valid: false };
   }
 }
 
@@ -70,9 +94,7 @@ export function bearerToken(req: FastifyRequest): string | undefined {
  * @returns the bucket name
  */
 export function rateLimitKey(req: FastifyRequest, keys: KeyRing): string {
-  const token = bearerToken(req);
-  if (token && keys.accepts(token)) return `key:${digest(token).toString('hex').slice(0, 16)}`;
-  return `ip:${req.ip}`;
+  return keys.check(req).bucket ?? `ip:${req.ip}`;
 }
 
 /** Paths redacted from every log line (bodies, pasted output, credentials). */
