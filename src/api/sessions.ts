@@ -105,7 +105,7 @@ export class SessionService {
     const full = rec ?? (await this.load(meta.id));
     if (full.version !== meta.version && !follow) {
       // The session moved between the two reads: someone else wrote first.
-      throw await this.conflict(full, `the session moved to version ${full.version} while this request was being applied; here is the current state`);
+      throw await this.conflict(full, full, (v) => `the session moved to version ${v} while this request was being applied; here is the current state`);
     }
     const r = await this.run(make(full, effectiveInputs(full.events)));
     if ('miss' in r) throw new ApiError('internal', 'the engine did not take the session log');
@@ -126,11 +126,16 @@ export class SessionService {
     return r;
   }
 
-  private async conflict(rec: SessionRecord, message: string): Promise<ApiError> {
-    const { r } = await this.withState(rec, (meta, inputs) => ({ op: 'view', meta, ...(inputs ? { inputs } : {}) }), rec);
-    const v = this.rendered(r);
-    this.hint(rec.id, rec.version);
-    return new ApiError('version-conflict', message, { body: { session: parsed(v.json) } });
+  /**
+   * A 409 with the session as it is now: rendered by the engine from its cache when it should
+   * have this version, else from the log, read at most once (`rec` when the caller has read it).
+   * @param message the message, given the version the body shows
+   */
+  private async conflict(meta: SessionMeta, rec: SessionRecord | undefined, message: (version: number) => string): Promise<ApiError> {
+    const done = await this.withState(meta, (m, inputs) => ({ op: 'view', meta: m, ...(inputs ? { inputs } : {}) }), rec, true);
+    const v = this.rendered(done.r);
+    this.hint(meta.id, done.meta.version);
+    return new ApiError('version-conflict', message(done.meta.version), { body: { session: parsed(v.json) } });
   }
 
   /**
@@ -218,9 +223,9 @@ export class SessionService {
     }));
   }
 
-  private async staleVersion(id: string, seen: number, what: string): Promise<ApiError> {
-    const rec = await this.load(id);
-    return this.conflict(rec, `the session is at version ${rec.version}, not ${seen}: ${what}; here is the current state`);
+  /** The 409 for a request made against an older version than the session's (`meta`, and `rec` when its log was read). */
+  private staleVersion(meta: SessionMeta, rec: SessionRecord | undefined, seen: number, what: string): Promise<ApiError> {
+    return this.conflict(meta, rec, (v) => `the session is at version ${v}, not ${seen}: ${what}; here is the current state`);
   }
 
   /** Append the event the engine computed; tell the engine whether it landed. */
@@ -236,8 +241,9 @@ export class SessionService {
     if (!w.ok) {
       if (w.reason === 'not-found') throw new ApiError('not-found', `no session "${meta.id}"`);
       // Lost the race inside the store: answer with the state that won.
-      const now = await this.load(meta.id);
-      throw await this.conflict(now, `the session moved to version ${now.version} while this answer was being applied; here is the current state`);
+      const now = await this.store.getMeta(meta.id);
+      if (!now) throw new ApiError('not-found', `no session "${meta.id}"`);
+      throw await this.conflict(now, undefined, (v) => `the session moved to version ${v} while this answer was being applied; here is the current state`);
     }
     this.hint(meta.id, meta.version + 1);
     return new JsonText(r.json);
@@ -251,7 +257,7 @@ export class SessionService {
    */
   async answer(id: string, body: AnswerBody): Promise<JsonText> {
     const { meta, rec } = await this.read(id);
-    if (body.version !== meta.version) throw await this.staleVersion(id, body.version, 'someone else answered first');
+    if (body.version !== meta.version) throw await this.staleVersion(meta, rec, body.version, 'someone else answered first');
     const token = ++this.token;
     const at = new Date().toISOString();
     // The input is made here, once: the engine applies it and the store appends the same object.
@@ -269,7 +275,7 @@ export class SessionService {
    */
   async back(id: string, version: number): Promise<JsonText> {
     const { meta, rec } = await this.read(id);
-    if (version !== meta.version) throw await this.staleVersion(id, version, 'it changed since you looked');
+    if (version !== meta.version) throw await this.staleVersion(meta, rec, version, 'it changed since you looked');
     const token = ++this.token;
     const at = new Date().toISOString();
     const { r } = await this.withState(meta, (m, inputs) => ({ op: 'back', token, at, meta: m, ...(inputs ? { inputs } : {}) }), rec);
