@@ -292,6 +292,34 @@ describe('bad inputs get the right status and a JSON error', () => {
     expectError(await call(s.base, 'POST', `/v1/sessions/${id}/answers`, { version: 0, node: 'who-fails', output: 'Ip:\n' }), 400, 'bad-choice');
   });
 
+  it('a session its runbook no longer replays (the runbook changed since): 422 unreplayable, saying to start a new session', async () => {
+    const c = (await call(s.base, 'POST', '/v1/sessions', { runbook: RUNBOOK, externalRef: 'T-CHANGED' })).body;
+    expect((await call(s.base, 'POST', `/v1/sessions/${c.id}/answers`, { version: 0, node: 'who-fails', choice: 2 })).status).toBe(200);
+    // The same sessions served with a runbook whose first question lost its second choice.
+    const project = loadProject();
+    const changed = {
+      ...project,
+      runbooks: project.runbooks.map((r) => {
+        if (r.id !== RUNBOOK) return r;
+        const ask = r.nodes['who-fails'] as Extract<(typeof r.nodes)[string], { type: 'ask' }>;
+        return { ...r, nodes: { ...r.nodes, 'who-fails': { ...ask, choices: ask.choices.slice(0, 1) } } };
+      }),
+    };
+    const later = await server({ store: s.store, project: changed });
+    for (const r of [
+      await call(later.base, 'GET', `/v1/sessions/${c.id}`),
+      await call(later.base, 'POST', `/v1/sessions/${c.id}/answers`, { version: 1, node: 'counters', skip: true }),
+      await call(later.base, 'GET', `/v1/sessions/${c.id}/summary?format=markdown`),
+    ]) {
+      expectError(r, 422, 'unreplayable');
+      expect(r.body.error.message).toContain(`session ${c.id} no longer replays over the installed runbooks`);
+      expect(r.body.error.message).toMatch(/start a new session with POST \/v1\/sessions$/);
+    }
+    // Nothing was lost: the log is as it was, and a new session for the ticket starts.
+    expect((await s.store.get(c.id))!.events).toHaveLength(1);
+    expect((await call(later.base, 'POST', '/v1/sessions', { runbook: RUNBOOK, externalRef: 'T-CHANGED' })).status).toBe(201);
+  });
+
   it('a paste over 1 MB: 413', async () => {
     const big = 'TcpExt:\n' + '    960055 passive connections rejected because of time stamp\n'.repeat(20_000);
     expect(big.length).toBeGreaterThan(1024 * 1024);
@@ -575,6 +603,9 @@ describe('OpenAPI document and docs', () => {
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['version', 'node', 'choice', 'output', 'command', 'takenAt', 'skip']));
     expect(answers.security).toEqual([{ bearer: [] }]);
     expect(answers.responses['409']).toBeTruthy();
+    for (const [path, method] of [['/v1/sessions/{id}', 'get'], ['/v1/sessions/{id}/answers', 'post'], ['/v1/sessions/{id}/back', 'post'], ['/v1/sessions/{id}/summary', 'get']]) {
+      expect(doc.paths[path][method].responses['422']?.description, `${method} ${path} 422`).toMatch(/unreplayable.*start a new session/);
+    }
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/v1/diagnose'].post.requestBody.content['application/json'].schema.properties.evidence.type).toBe('array');
     // 3.1 uses JSON Schema 2020-12: no OpenAPI 3.0 `nullable`, every $ref resolves.

@@ -54,6 +54,11 @@ const text = new TextDecoder();
 /** A stored session that the installed runbooks cannot replay any more. */
 class ReplayError extends Error {}
 
+/** What the client is told about a session that no longer replays (`unreplayable`). */
+function unreplayable(id: string, why: string): string {
+  return `session ${id} no longer replays over the installed runbooks (they changed since it was recorded: ${why}); start a new session with POST /v1/sessions`;
+}
+
 /** A reply of the host. */
 export type EngineReply =
   /** A view as JSON: UTF-8 bytes (as rendered and cached), or text when made for this reply only. */
@@ -155,7 +160,7 @@ export class EngineHost {
       }
     } catch (e) {
       // A session that no longer replays is the user's to know; anything else stays in the server's log.
-      if (e instanceof ReplayError) return { ok: false, error: { code: 'internal', message: e.message } };
+      if (e instanceof ReplayError) return { ok: false, error: { code: 'unreplayable', message: e.message } };
       return { ok: false, error: { code: 'internal', message: 'the engine failed', detail: (e as Error)?.stack ?? String(e) } };
     }
   }
@@ -170,7 +175,7 @@ export class EngineHost {
   private replayed(meta: SessionMeta, inputs: SessionInput[]): SessionState {
     const state = replay(this.data, meta.runbook, inputs);
     if (isInputError(state)) {
-      throw new ReplayError(`session ${meta.id} no longer replays over the installed runbooks (${state.message}); start a new session`);
+      throw new ReplayError(unreplayable(meta.id, state.message));
     }
     return state;
   }
@@ -254,7 +259,7 @@ export class EngineHost {
     if (all.length === 0) return { ok: false, error: { code: 'nothing-to-undo', message: 'the session has no answer to undo', field: 'body.version' } };
     const inputs = all.slice(0, -1);
     const prev = replay(this.data, req.meta.runbook, inputs);
-    if (isInputError(prev)) return { ok: false, error: { code: 'internal', message: `going back does not replay: ${prev.message}` } };
+    if (isInputError(prev)) return { ok: false, error: { code: 'unreplayable', message: unreplayable(req.meta.id, prev.message) } };
     return this.written(req, inputs, prev, req.at);
   }
 

@@ -22,6 +22,7 @@ export const ERROR_STATUS = {
   finished: 409,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
+  unreplayable: 422,
   'rate-limited': 429,
   internal: 500,
   unavailable: 503,
