@@ -21,7 +21,7 @@ import { KeyRing, loggerOptions, rateLimitKey } from './security.js';
 import { responseSerializer, type ResponseValidation } from './serialize.js';
 import { SessionService } from './sessions.js';
 import { inlineEngine, WorkerEngine, type EngineClient } from './engine-pool.js';
-import { BODY_LIMIT, DEFAULT_CACHE_SIZE, DEFAULT_LOG_LEVEL, DEFAULT_RATE_LIMIT, RATE_LIMIT_WINDOW_MS } from './defaults.js';
+import { BODY_LIMIT, DEFAULT_CACHE_SIZE, DEFAULT_ENGINE_TIMEOUT_MS, DEFAULT_LOG_LEVEL, DEFAULT_RATE_LIMIT, RATE_LIMIT_WINDOW_MS } from './defaults.js';
 import type { SessionStore } from './store.js';
 
 export { BODY_LIMIT };
@@ -48,6 +48,12 @@ export interface AppOptions {
   cacheSize?: number;
   /** Worker threads for the session engine; 0 (the default here) runs it in the server's thread. `runbook serve` defaults to one per spare core. */
   engineThreads?: number;
+  /**
+   * How long an engine worker may spend on one request before the request gets 503 and the worker is
+   * replaced, in ms (default {@link DEFAULT_ENGINE_TIMEOUT_MS}). The engine in the server's thread
+   * (`engineThreads` 0) cannot be interrupted, so it has no deadline.
+   */
+  engineTimeoutMs?: number;
   /** An engine to use instead of the one `engineThreads` describes (tests and benchmarks); the app closes it. */
   engine?: EngineClient;
 }
@@ -170,7 +176,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const engine: EngineClient =
     opts.engine ??
     ((opts.engineThreads ?? 0) > 0
-      ? new WorkerEngine(data, { threads: opts.engineThreads, cacheSize, onError: (msg) => app.log.error(msg) })
+      ? new WorkerEngine(data, { threads: opts.engineThreads, cacheSize, timeoutMs: opts.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS, onError: (msg) => app.log.error(msg) })
       : inlineEngine(data, cacheSize));
   app.addHook('onClose', async () => {
     await engine.close();

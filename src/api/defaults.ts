@@ -25,6 +25,9 @@ export const DEFAULT_CACHE_SIZE = 2_000;
 /** The most worker threads `runbook serve` starts by default (one per spare core up to this). */
 export const MAX_DEFAULT_ENGINE_THREADS = 4;
 
+/** How long an engine worker may spend on one request before it is stopped and replaced, in ms. */
+export const DEFAULT_ENGINE_TIMEOUT_MS = 5_000;
+
 /** The largest request body accepted (pasted output included): 1 MB. */
 export const BODY_LIMIT = 1024 * 1024;
 

@@ -8,11 +8,15 @@
  * Requests for one session always go to the same worker (by a hash of its id),
  * so that worker's cache of rendered sessions stays warm, and a settle message
  * follows its write request on the same ordered channel.
+ *
+ * A request gets a deadline in a worker ({@link WorkerEngineOptions.timeoutMs}): a worker stuck on
+ * one (a pathological paste) is stopped and replaced, and the requests queued behind it go to the
+ * replacement. The engine in the server's thread ({@link inlineEngine}) cannot be interrupted.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { EngineData } from '../core/engine/session.js';
-import { MAX_DEFAULT_ENGINE_THREADS } from './defaults.js';
+import { DEFAULT_ENGINE_TIMEOUT_MS, MAX_DEFAULT_ENGINE_THREADS } from './defaults.js';
 import { EngineHost, type EngineReply, type EngineRequest } from './engine-host.js';
 import { workerScript } from './worker-script.js';
 
@@ -23,7 +27,7 @@ export interface EngineClient {
   /**
    * Run a request for a session.
    * @param req the request
-   * @returns its reply (a rejected promise only when a worker died under it)
+   * @returns its reply (a rejected {@link EngineUnavailable} when a worker died under it or ran over its deadline)
    */
   call(req: EngineRequest): Promise<EngineReply>;
   /**
@@ -59,59 +63,177 @@ export function defaultEngineThreads(): number {
   return Math.max(1, Math.min(MAX_DEFAULT_ENGINE_THREADS, availableParallelism() - 1));
 }
 
-/** An engine worker died with requests in flight. */
+/** An engine worker died with requests in flight, ran over its deadline, or the pool is stopping. */
 export class EngineUnavailable extends Error {}
 
+/** What the pool is doing (tests, and readiness). */
+export interface EngineStatus {
+  /** Worker threads (0: the engine runs in the server's thread). */
+  threads: number;
+  /** Requests sent to workers and not answered yet. */
+  inFlight: number;
+  /** Workers replaced so far (crashed, or stopped at a deadline). */
+  restarts: number;
+}
+
+interface Pending {
+  req: EngineRequest;
+  resolve: (r: EngineReply) => void;
+  reject: (e: Error) => void;
+}
+
+/** A place in the pool: its worker (replaced when it fails) and the requests sent to it. */
 interface Slot {
-  worker: Worker;
-  pending: Map<number, { resolve: (r: EngineReply) => void; reject: (e: Error) => void }>;
+  /** None while a replacement waits to start. */
+  worker: Worker | undefined;
+  /** The worker has built its engine (it says so); until then requests wait in its queue. */
+  ready: boolean;
+  /** Requests sent and not answered, oldest first: a worker answers in order. */
+  pending: Map<number, Pending>;
+  /** The deadline of the oldest pending request, armed while the worker is ready. */
+  timer?: NodeJS.Timeout;
+}
+
+/** Options of {@link WorkerEngine}. */
+export interface WorkerEngineOptions {
+  /** Worker threads (default {@link defaultEngineThreads}). */
+  threads?: number;
+  /** Sessions whose rendered view each worker keeps. */
+  cacheSize?: number;
+  /**
+   * How long a worker may work on one request, in ms (default {@link DEFAULT_ENGINE_TIMEOUT_MS}): the time
+   * from when the request is the oldest one the worker has not answered. Past it, the request fails
+   * with {@link EngineUnavailable}, the worker is stopped and replaced, and the requests queued behind
+   * it go to the replacement.
+   */
+  timeoutMs?: number;
+  /** Told when a worker fails or is replaced. */
+  onError?: (message: string) => void;
+  /** The worker script (default the engine worker; tests pass one that misbehaves). */
+  script?: URL;
+}
+
+/**
+ * A duration for messages: `5 s`, `250 ms`.
+ * @param ms milliseconds
+ * @returns the text
+ */
+function duration(ms: number): string {
+  return ms >= 1000 && ms % 100 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 /** A pool of engine worker threads. */
 export class WorkerEngine implements EngineClient {
   readonly threads: number;
   private readonly slots: Slot[] = [];
+  private readonly script: URL;
+  private readonly timeoutMs: number;
   private next = 0;
+  private restarts = 0;
   private closing = false;
 
   /**
    * Start the workers (they load in the background; early requests wait in their queues).
    * @param data the engine's view of the project (copied to each worker)
-   * @param opts `threads` (default {@link defaultEngineThreads}), `cacheSize` per worker, `onError` for worker failures
+   * @param opts threads, cache size, deadline, failure reports and script
    */
   constructor(
     private readonly data: EngineData,
-    private readonly opts: { threads?: number; cacheSize?: number; onError?: (message: string) => void } = {},
+    private readonly opts: WorkerEngineOptions = {},
   ) {
     this.threads = Math.max(1, Math.floor(opts.threads ?? defaultEngineThreads()));
-    const script = workerScript('engine-worker.js');
-    for (let i = 0; i < this.threads; i++) this.slots.push(this.spawn(script));
+    this.timeoutMs = Math.max(1, opts.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS);
+    this.script = opts.script ?? workerScript('engine-worker.js');
+    for (let i = 0; i < this.threads; i++) {
+      const slot: Slot = { worker: undefined, ready: false, pending: new Map() };
+      this.start(slot);
+      this.slots.push(slot);
+    }
   }
 
-  private spawn(script: URL): Slot {
-    const worker = new Worker(script, { workerData: { data: this.data, cacheSize: this.opts.cacheSize } });
-    const slot: Slot = { worker, pending: new Map() };
-    worker.on('message', (m: { n: number; reply: EngineReply }) => {
+  /** Give a slot a new worker. */
+  private start(slot: Slot): void {
+    const worker = new Worker(this.script, { workerData: { data: this.data, cacheSize: this.opts.cacheSize } });
+    slot.worker = worker;
+    slot.ready = false;
+    worker.on('message', (m: { n: number; reply: EngineReply } | { ready: true }) => {
+      if (slot.worker !== worker) return;
+      if ('ready' in m) {
+        slot.ready = true;
+        return this.arm(slot);
+      }
       const p = slot.pending.get(m.n);
       if (!p) return;
       slot.pending.delete(m.n);
+      // The next request's turn starts now.
+      this.arm(slot);
+      this.refresh(slot);
       p.resolve(m.reply);
     });
-    let dead = false;
     const fail = (why: string) => {
-      if (this.closing || dead) return;
-      dead = true;
-      this.opts.onError?.(`engine worker stopped (${why}); starting another`);
-      for (const p of slot.pending.values()) p.reject(new EngineUnavailable('the engine restarted while answering; retry the request'));
-      slot.pending.clear();
-      const i = this.slots.indexOf(slot);
-      if (i >= 0) this.slots[i] = this.spawn(script);
+      if (this.closing || slot.worker !== worker) return;
+      this.replace(slot, why, false);
     };
     worker.on('error', (e) => fail(e.message));
     worker.on('exit', (code) => fail(`exit code ${code}`));
-    // Idle workers do not keep the process alive; pending requests do (see call).
+    // Idle workers do not keep the process alive; pending requests do (see refresh).
     worker.unref();
-    return slot;
+    // Requests already waiting (a replacement's) go to the new worker, in their order.
+    for (const [n, p] of slot.pending) worker.postMessage({ n, req: p.req });
+    this.refresh(slot);
+  }
+
+  /**
+   * Stop a slot's worker and start another. The requests in flight fail (a crash: any of them may
+   * have caused it), or, after a deadline, wait for the replacement (`requeue`).
+   */
+  private replace(slot: Slot, why: string, requeue: boolean): void {
+    const old = slot.worker;
+    clearTimeout(slot.timer);
+    slot.timer = undefined;
+    this.restarts++;
+    this.opts.onError?.(`engine worker stopped (${why}); starting another`);
+    if (!requeue) {
+      for (const p of slot.pending.values()) p.reject(new EngineUnavailable('the engine restarted while answering; retry the request'));
+      slot.pending.clear();
+    }
+    // Its events are ignored from now on (slot.worker is the new one); a stuck thread is stopped.
+    if (old) {
+      old.on('error', () => {});
+      void old.terminate();
+    }
+    this.start(slot);
+  }
+
+  /** Arm the deadline of the slot's oldest request (or disarm it when there is none). */
+  private arm(slot: Slot): void {
+    clearTimeout(slot.timer);
+    slot.timer = undefined;
+    if (!slot.ready || slot.pending.size === 0) return;
+    slot.timer = setTimeout(() => this.overran(slot), this.timeoutMs);
+    slot.timer.unref();
+  }
+
+  /** The oldest request of a slot ran over its deadline: fail it and replace the worker stuck on it. */
+  private overran(slot: Slot): void {
+    if (this.closing) return;
+    const first = slot.pending.entries().next();
+    if (first.done) return;
+    const [n, p] = first.value;
+    slot.pending.delete(n);
+    p.reject(
+      new EngineUnavailable(
+        `the engine spent more than ${duration(this.timeoutMs)} on this request and was restarted; ` +
+          'if it carries a large paste, send only the lines the step asks for',
+      ),
+    );
+    this.replace(slot, `a request ran over the ${duration(this.timeoutMs)} deadline`, true);
+  }
+
+  /** A worker with requests in flight keeps the process alive; an idle one does not. */
+  private refresh(slot: Slot): void {
+    if (slot.pending.size > 0) slot.worker?.ref();
+    else slot.worker?.unref();
   }
 
   private slotFor(id: string): Slot {
@@ -129,24 +251,23 @@ export class WorkerEngine implements EngineClient {
   call(req: EngineRequest): Promise<EngineReply> {
     if (this.closing) return Promise.reject(new EngineUnavailable('the server is shutting down'));
     const slot = this.slotFor(this.idOf(req));
+    const worker = slot.worker;
+    if (!worker) return Promise.reject(new EngineUnavailable('the engine is restarting; retry the request'));
     const n = this.next++;
     return new Promise((resolve, reject) => {
-      if (slot.pending.size === 0) slot.worker.ref();
-      slot.pending.set(n, {
-        resolve: (r) => {
-          if (slot.pending.size === 0) slot.worker.unref();
-          resolve(r);
-        },
-        reject,
-      });
-      slot.worker.postMessage({ n, req });
+      slot.pending.set(n, { req, resolve, reject });
+      worker.postMessage({ n, req });
+      // Alone in the queue: its turn starts now.
+      if (slot.pending.size === 1) this.arm(slot);
+      this.refresh(slot);
     });
   }
 
   /** @inheritDoc */
   settle(req: Extract<EngineRequest, { op: 'settle' }>): void {
     if (this.closing) return;
-    this.slotFor(req.id).worker.postMessage({ n: -1, req });
+    // A replacement starts with an empty cache: a settle meant for the stopped worker has nothing to settle.
+    this.slotFor(req.id).worker?.postMessage({ n: -1, req });
   }
 
   /**
@@ -154,17 +275,28 @@ export class WorkerEngine implements EngineClient {
    * @param i which worker
    */
   async crashForTest(i = 0): Promise<void> {
-    await this.slots[i]?.worker.terminate();
+    await this.slots[i]?.worker?.terminate();
+  }
+
+  /**
+   * What the pool is doing.
+   * @returns its threads, requests in flight and restarts
+   */
+  status(): EngineStatus {
+    return { threads: this.threads, inFlight: this.slots.reduce((k, s) => k + s.pending.size, 0), restarts: this.restarts };
   }
 
   /** @inheritDoc */
   async close(): Promise<void> {
     this.closing = true;
-    for (const s of this.slots) for (const p of s.pending.values()) p.reject(new EngineUnavailable('the server is shutting down'));
+    for (const s of this.slots) {
+      clearTimeout(s.timer);
+      for (const p of s.pending.values()) p.reject(new EngineUnavailable('the server is shutting down'));
+    }
     await Promise.all(
       this.slots.map((s) => {
-        s.worker.ref();
-        return s.worker.terminate();
+        s.worker?.ref();
+        return s.worker?.terminate();
       }),
     );
   }

@@ -24,3 +24,6 @@ parentPort!.on('message', (m: { n: number; req: EngineRequest }) => {
     parentPort!.postMessage({ n: m.n, reply });
   }
 });
+
+// Loaded and listening: from now on the pool holds each request to its deadline.
+parentPort!.postMessage({ ready: true });

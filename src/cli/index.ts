@@ -4,7 +4,7 @@
  * core, print text or JSON.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMIT, MAX_DEFAULT_ENGINE_THREADS } from '../api/defaults.js';
+import { DEFAULT_DB, DEFAULT_ENGINE_TIMEOUT_MS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMIT, MAX_DEFAULT_ENGINE_THREADS } from '../api/defaults.js';
 import { CliError, processIO, type CliIO } from './io.js';
 
 /** Exit codes, documented in the README. */
@@ -193,6 +193,11 @@ JSON lines (--json / --answers): {"choice": 1} | {"output": "...", "command": ".
     .option(
       '--threads <n>',
       `engine worker threads that read pastes and replay sessions (0: in the server thread; default: one per spare core, at most ${MAX_DEFAULT_ENGINE_THREADS})`,
+    )
+    .option(
+      '--engine-timeout <ms>',
+      'how long an engine worker may spend on one request before the request gets 503 and the worker is replaced (not with --threads 0: the engine in the server thread cannot be interrupted)',
+      String(DEFAULT_ENGINE_TIMEOUT_MS),
     )
     .addHelpText(
       'after',

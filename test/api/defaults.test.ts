@@ -10,6 +10,7 @@ import {
   BODY_LIMIT,
   DEFAULT_CACHE_SIZE,
   DEFAULT_DB,
+  DEFAULT_ENGINE_TIMEOUT_MS,
   DEFAULT_HOST,
   DEFAULT_LOG_LEVEL,
   DEFAULT_PORT,
@@ -57,6 +58,7 @@ describe('server defaults', () => {
     expect(help).toContain(`(default: "${DEFAULT_HOST}")`);
     expect(help).toContain(`(default: "${DEFAULT_DB}")`);
     expect(help.replace(/\s+/g, ' ')).toContain(`at most ${MAX_DEFAULT_ENGINE_THREADS})`);
+    expect(help.replace(/\s+/g, ' ')).toMatch(new RegExp(`--engine-timeout <ms> .*\\(default: "${DEFAULT_ENGINE_TIMEOUT_MS}"\\)`));
     expect(help.replace(/\s+/g, ' ')).toContain(`requests per minute per key or IP, default ${DEFAULT_RATE_LIMIT}, 0 disables`);
   });
 
@@ -64,12 +66,14 @@ describe('server defaults', () => {
     expect(setting('`--port`')).toContain(`\`--port\` (${DEFAULT_PORT}), \`--host\` (${DEFAULT_HOST})`);
     expect(setting('`--db`')).toContain(`(\`${DEFAULT_DB}\`)`);
     expect(setting('`--threads`')).toContain(`at most ${MAX_DEFAULT_ENGINE_THREADS})`);
+    expect(setting('`--engine-timeout`')).toContain(`\`--engine-timeout\` (${DEFAULT_ENGINE_TIMEOUT_MS})`);
+    expect(API_MD).toContain(`\`--engine-timeout\` milliseconds (default ${DEFAULT_ENGINE_TIMEOUT_MS})`);
     expect(setting('`RUNBOOK_RATE_LIMIT`')).toContain(`requests per minute per key (per IP without a key), default ${DEFAULT_RATE_LIMIT};`);
     expect(setting('`RUNBOOK_LOG_LEVEL`')).toContain(`\`${DEFAULT_LOG_LEVEL}\` (default)`);
     expect(API_MD).toContain(`the rendered views of recent sessions (${shown(DEFAULT_CACHE_SIZE)} per worker)`);
     expect(API_MD).toContain(`default one per spare core, at most\n${MAX_DEFAULT_ENGINE_THREADS};`);
     expect(API_MD).toContain(`| 413 | \`payload-too-large\` | a body over ${BODY_LIMIT / 1024 / 1024} MB`);
-    expect(README).toContain(`runbook serve [--port ${DEFAULT_PORT}] [--host ${DEFAULT_HOST}] [--db ${DEFAULT_DB}] [--threads N]`);
+    expect(README).toContain(`runbook serve [--port ${DEFAULT_PORT}] [--host ${DEFAULT_HOST}] [--db ${DEFAULT_DB}] [--threads N] [--engine-timeout ${DEFAULT_ENGINE_TIMEOUT_MS}]`);
     expect(README).toContain(`413 above ${BODY_LIMIT / 1024 / 1024} MB`);
   });
 });

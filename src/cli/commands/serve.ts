@@ -1,5 +1,5 @@
 /**
- * `runbook serve [--port <port>] [--host <host>] [--db <file>] [--threads <n>]`:
+ * `runbook serve [--port <port>] [--host <host>] [--db <file>] [--threads <n>] [--engine-timeout <ms>]`:
  * the JSON API (and the built site, when `dist/` exists) in one process. The
  * defaults are in `../../api/defaults.ts`.
  *
@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { buildApp } from '../../api/app.js';
-import { DEFAULT_DB, DEFAULT_HOST, DEFAULT_LOG_LEVEL, DEFAULT_PORT, DEFAULT_RATE_LIMIT, RATE_LIMIT_WINDOW_MS } from '../../api/defaults.js';
+import { DEFAULT_DB, DEFAULT_ENGINE_TIMEOUT_MS, DEFAULT_HOST, DEFAULT_LOG_LEVEL, DEFAULT_PORT, DEFAULT_RATE_LIMIT, RATE_LIMIT_WINDOW_MS } from '../../api/defaults.js';
 import { defaultEngineThreads } from '../../api/engine-pool.js';
 import { splitList } from '../../api/security.js';
 import { SqliteStore } from '../../api/sqlite-store.js';
@@ -33,6 +33,8 @@ export interface ServeOptions {
   db?: string;
   /** Engine worker threads (`0`: in the server's thread); default one per spare core (see `defaultEngineThreads`). */
   threads?: string;
+  /** Milliseconds an engine worker may spend on one request. */
+  engineTimeout?: string;
 }
 
 /**
@@ -58,6 +60,10 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
 
   const threads = opts.threads === undefined ? defaultEngineThreads() : Number(opts.threads);
   if (!Number.isInteger(threads) || threads < 0 || threads > 64) throw new CliError(`--threads must be a whole number from 0 to 64, not "${opts.threads}"`);
+  const engineTimeoutMs = Number(opts.engineTimeout ?? DEFAULT_ENGINE_TIMEOUT_MS);
+  if (!Number.isInteger(engineTimeoutMs) || engineTimeoutMs < 100 || engineTimeoutMs > 600_000) {
+    throw new CliError(`--engine-timeout must be a whole number of milliseconds from 100 to 600000, not "${opts.engineTimeout}"`);
+  }
 
   const project = loadProject();
   let store: SqliteStore;
@@ -78,6 +84,7 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
     siteDir,
     responseValidation: validation,
     engineThreads: threads,
+    engineTimeoutMs,
   });
   try {
     await app.listen({ port, host });
@@ -93,7 +100,7 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
       `runbook API listening on ${url}`,
       `  docs:     ${url}/docs (OpenAPI: ${url}/v1/openapi.json)`,
       `  sessions: ${dbPath}`,
-      `  engine:   ${threads === 0 ? "in the server's thread" : `${threads} worker thread${threads > 1 ? 's' : ''}`}`,
+      `  engine:   ${threads === 0 ? "in the server's thread (no deadline: it cannot be interrupted)" : `${threads} worker thread${threads > 1 ? 's' : ''}, ${engineTimeoutMs} ms per request`}`,
       `  site:     ${existsSync(siteDir) ? `${url}/ (from ${siteDir})` : 'not built (npm run build writes dist/)'}`,
       `  keys:     ${apiKeys.length ? `required for writes (${apiKeys.length} key${apiKeys.length > 1 ? 's' : ''} from RUNBOOK_API_KEYS)` : 'NOT required: set RUNBOOK_API_KEYS in production'}`,
       `  project:  ${project.counts.cases} cases, ${project.runbooks.length} runbooks from ${dirname(join(project.root, 'x'))}`,
