@@ -190,6 +190,7 @@ describe('sessions over an engine that fails', () => {
     const { MemoryStore } = await import('../src/api/store.js');
     const dead = {
       threads: 1,
+      status: () => ({ threads: 1, up: 0, inFlight: 0, restarts: 1 }),
       call: async () => {
         throw new EngineUnavailable('the engine restarted while answering; retry the request');
       },
@@ -300,6 +301,7 @@ describe('sessions when the engine misses or fails', () => {
     const { MemoryStore } = await import('../src/api/store.js');
     const broken = {
       threads: 0,
+      status: () => ({ threads: 0, up: 0, inFlight: 0, restarts: 0 }),
       call: async (): Promise<EngineReply> => ({ ok: false, error: { code: 'internal', message: 'the engine failed', detail: 'TypeError: x is undefined\n    at y' } }),
       settle: () => {},
       close: async () => {},

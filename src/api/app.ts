@@ -190,7 +190,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
     const ok = await opts.store.ping().catch(() => false);
     if (!ok) return reply.code(503).send({ error: { code: 'unavailable', message: 'the session store does not answer' } });
-    return { status: 'ready', cases: opts.project.counts.cases, runbooks: opts.project.runbooks.length, keysRequired: keys.required };
+    const { threads, up } = engine.status();
+    if (threads > 0 && up === 0) {
+      return reply.code(503).send({ error: { code: 'unavailable', message: `no engine worker is up (0 of ${threads}): they are loading, or restarting after failures` } });
+    }
+    return {
+      status: 'ready',
+      cases: opts.project.counts.cases,
+      runbooks: opts.project.runbooks.length,
+      keysRequired: keys.required,
+      engine: threads > 0 ? { threads, up } : { threads: 0 },
+    };
   });
   registerEmbedRoutes(app, origins);
 

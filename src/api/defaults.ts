@@ -28,6 +28,13 @@ export const MAX_DEFAULT_ENGINE_THREADS = 4;
 /** How long an engine worker may spend on one request before it is stopped and replaced, in ms. */
 export const DEFAULT_ENGINE_TIMEOUT_MS = 5_000;
 
+/**
+ * How failed engine workers are restarted: the first failure at once, each next one after a delay
+ * that doubles from `firstDelayMs` up to `maxDelayMs`, until a worker has run for `healthyMs` (its
+ * place's failures are then forgotten). A worker that has not loaded within `startTimeoutMs` failed.
+ */
+export const ENGINE_RESTART = { firstDelayMs: 250, maxDelayMs: 30_000, healthyMs: 60_000, startTimeoutMs: 30_000 } as const;
+
 /** The largest request body accepted (pasted output included): 1 MB. */
 export const BODY_LIMIT = 1024 * 1024;
 

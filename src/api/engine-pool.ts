@@ -12,11 +12,15 @@
  * A request gets a deadline in a worker ({@link WorkerEngineOptions.timeoutMs}): a worker stuck on
  * one (a pathological paste) is stopped and replaced, and the requests queued behind it go to the
  * replacement. The engine in the server's thread ({@link inlineEngine}) cannot be interrupted.
+ *
+ * A worker that crashes or fails to load is replaced at once the first time, then with a growing
+ * delay ({@link ENGINE_RESTART}) until one has stayed up for a while; meanwhile requests for its
+ * sessions fail at once, and {@link EngineStatus.up} tells readiness checks whether any worker is up.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { EngineData } from '../core/engine/session.js';
-import { DEFAULT_ENGINE_TIMEOUT_MS, MAX_DEFAULT_ENGINE_THREADS } from './defaults.js';
+import { DEFAULT_ENGINE_TIMEOUT_MS, ENGINE_RESTART, MAX_DEFAULT_ENGINE_THREADS } from './defaults.js';
 import { EngineHost, type EngineReply, type EngineRequest } from './engine-host.js';
 import { workerScript } from './worker-script.js';
 
@@ -35,6 +39,11 @@ export interface EngineClient {
    * @param req the settle request
    */
   settle(req: Extract<EngineRequest, { op: 'settle' }>): void;
+  /**
+   * What the engine is doing (readiness, tests).
+   * @returns its threads, the workers up, requests in flight and restarts
+   */
+  status(): EngineStatus;
   /** Stop the workers. */
   close(): Promise<void>;
 }
@@ -51,6 +60,7 @@ export function inlineEngine(data: EngineData, cacheSize?: number): EngineClient
     threads: 0,
     call: async (req) => host.handle(req),
     settle: (req) => void host.handle(req),
+    status: () => ({ threads: 0, up: 0, inFlight: 0, restarts: 0 }),
     close: async () => {},
   };
 }
@@ -66,15 +76,20 @@ export function defaultEngineThreads(): number {
 /** An engine worker died with requests in flight, ran over its deadline, or the pool is stopping. */
 export class EngineUnavailable extends Error {}
 
-/** What the pool is doing (tests, and readiness). */
+/** What the engine is doing (readiness, tests). */
 export interface EngineStatus {
-  /** Worker threads (0: the engine runs in the server's thread). */
+  /** Worker threads (0: the engine runs in the server's thread, always up). */
   threads: number;
+  /** Workers loaded and answering. */
+  up: number;
   /** Requests sent to workers and not answered yet. */
   inFlight: number;
-  /** Workers replaced so far (crashed, or stopped at a deadline). */
+  /** Workers replaced so far (crashed, failed to load, or stopped at a deadline). */
   restarts: number;
 }
+
+/** How failed workers are restarted (see {@link ENGINE_RESTART}). */
+export type RestartPolicy = { -readonly [K in keyof typeof ENGINE_RESTART]: number };
 
 interface Pending {
   req: EngineRequest;
@@ -88,10 +103,16 @@ interface Slot {
   worker: Worker | undefined;
   /** The worker has built its engine (it says so); until then requests wait in its queue. */
   ready: boolean;
+  /** When the worker said it was ready. */
+  readyAt?: number;
   /** Requests sent and not answered, oldest first: a worker answers in order. */
   pending: Map<number, Pending>;
-  /** The deadline of the oldest pending request, armed while the worker is ready. */
+  /** The deadline of the oldest pending request while the worker is ready, of its loading before. */
   timer?: NodeJS.Timeout;
+  /** Failures in a row (crashes, failed starts), forgotten once a worker stays up long enough. */
+  failures: number;
+  /** The pending start of a replacement, and when it is due. */
+  restart?: { timer: NodeJS.Timeout; at: number };
 }
 
 /** Options of {@link WorkerEngine}. */
@@ -109,6 +130,8 @@ export interface WorkerEngineOptions {
   timeoutMs?: number;
   /** Told when a worker fails or is replaced. */
   onError?: (message: string) => void;
+  /** How failed workers are restarted (default {@link ENGINE_RESTART}). */
+  restart?: Partial<RestartPolicy>;
   /** The worker script (default the engine worker; tests pass one that misbehaves). */
   script?: URL;
 }
@@ -128,6 +151,7 @@ export class WorkerEngine implements EngineClient {
   private readonly slots: Slot[] = [];
   private readonly script: URL;
   private readonly timeoutMs: number;
+  private readonly policy: RestartPolicy;
   private next = 0;
   private restarts = 0;
   private closing = false;
@@ -144,8 +168,9 @@ export class WorkerEngine implements EngineClient {
     this.threads = Math.max(1, Math.floor(opts.threads ?? defaultEngineThreads()));
     this.timeoutMs = Math.max(1, opts.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS);
     this.script = opts.script ?? workerScript('engine-worker.js');
+    this.policy = { ...ENGINE_RESTART, ...opts.restart };
     for (let i = 0; i < this.threads; i++) {
-      const slot: Slot = { worker: undefined, ready: false, pending: new Map() };
+      const slot: Slot = { worker: undefined, ready: false, pending: new Map(), failures: 0 };
       this.start(slot);
       this.slots.push(slot);
     }
@@ -153,13 +178,23 @@ export class WorkerEngine implements EngineClient {
 
   /** Give a slot a new worker. */
   private start(slot: Slot): void {
-    const worker = new Worker(this.script, { workerData: { data: this.data, cacheSize: this.opts.cacheSize } });
-    slot.worker = worker;
+    slot.restart = undefined;
     slot.ready = false;
+    slot.readyAt = undefined;
+    let worker: Worker;
+    try {
+      worker = new Worker(this.script, { workerData: { data: this.data, cacheSize: this.opts.cacheSize } });
+    } catch (e) {
+      // No thread at all (out of memory, too many threads...): a failed start like any other.
+      slot.worker = undefined;
+      return this.replace(slot, `it could not start: ${(e as Error).message}`, false);
+    }
+    slot.worker = worker;
     worker.on('message', (m: { n: number; reply: EngineReply } | { ready: true }) => {
       if (slot.worker !== worker) return;
       if ('ready' in m) {
         slot.ready = true;
+        slot.readyAt = Date.now();
         return this.arm(slot);
       }
       const p = slot.pending.get(m.n);
@@ -181,37 +216,55 @@ export class WorkerEngine implements EngineClient {
     // Requests already waiting (a replacement's) go to the new worker, in their order.
     for (const [n, p] of slot.pending) worker.postMessage({ n, req: p.req });
     this.refresh(slot);
+    // The loading deadline.
+    this.arm(slot);
   }
 
   /**
-   * Stop a slot's worker and start another. The requests in flight fail (a crash: any of them may
-   * have caused it), or, after a deadline, wait for the replacement (`requeue`).
+   * Stop a slot's worker and start another. After a crash or a failed start the requests in flight
+   * fail (any of them may have caused it) and the start waits as {@link RestartPolicy} says; after a
+   * deadline (`requeue`) the worker was sound: they wait for the replacement, which starts at once.
    */
   private replace(slot: Slot, why: string, requeue: boolean): void {
     const old = slot.worker;
     clearTimeout(slot.timer);
     slot.timer = undefined;
+    slot.worker = undefined;
+    slot.ready = false;
     this.restarts++;
-    this.opts.onError?.(`engine worker stopped (${why}); starting another`);
+    let delay = 0;
     if (!requeue) {
       for (const p of slot.pending.values()) p.reject(new EngineUnavailable('the engine restarted while answering; retry the request'));
       slot.pending.clear();
+      const now = Date.now();
+      if (slot.readyAt !== undefined && now - slot.readyAt >= this.policy.healthyMs) slot.failures = 0;
+      slot.failures++;
+      if (slot.failures > 1) delay = Math.min(this.policy.maxDelayMs, this.policy.firstDelayMs * 2 ** (slot.failures - 2));
     }
-    // Its events are ignored from now on (slot.worker is the new one); a stuck thread is stopped.
+    this.opts.onError?.(`engine worker stopped (${why}); starting another${delay ? ` in ${duration(delay)}` : ''}`);
+    // Its events are ignored from now on (slot.worker is no longer it); a stuck thread is stopped.
     if (old) {
       old.on('error', () => {});
       void old.terminate();
     }
-    this.start(slot);
+    if (delay === 0) return this.start(slot);
+    const timer = setTimeout(() => this.start(slot), delay);
+    timer.unref();
+    slot.restart = { timer, at: Date.now() + delay };
   }
 
-  /** Arm the deadline of the slot's oldest request (or disarm it when there is none). */
+  /** Arm the slot's deadline: its worker's loading, or its oldest request (none when idle). */
   private arm(slot: Slot): void {
     clearTimeout(slot.timer);
     slot.timer = undefined;
-    if (!slot.ready || slot.pending.size === 0) return;
-    slot.timer = setTimeout(() => this.overran(slot), this.timeoutMs);
-    slot.timer.unref();
+    if (!slot.worker) return;
+    if (!slot.ready) {
+      const limit = this.policy.startTimeoutMs;
+      slot.timer = setTimeout(() => this.replace(slot, `it did not load within ${duration(limit)}`, false), limit);
+    } else if (slot.pending.size > 0) {
+      slot.timer = setTimeout(() => this.overran(slot), this.timeoutMs);
+    }
+    slot.timer?.unref();
   }
 
   /** The oldest request of a slot ran over its deadline: fail it and replace the worker stuck on it. */
@@ -252,13 +305,16 @@ export class WorkerEngine implements EngineClient {
     if (this.closing) return Promise.reject(new EngineUnavailable('the server is shutting down'));
     const slot = this.slotFor(this.idOf(req));
     const worker = slot.worker;
-    if (!worker) return Promise.reject(new EngineUnavailable('the engine is restarting; retry the request'));
+    if (!worker) {
+      const wait = Math.max(0, (slot.restart?.at ?? Date.now()) - Date.now());
+      return Promise.reject(new EngineUnavailable(`the engine failed and restarts in ${duration(Math.ceil(wait / 100) * 100 || 100)}; retry the request then`));
+    }
     const n = this.next++;
     return new Promise((resolve, reject) => {
       slot.pending.set(n, { req, resolve, reject });
       worker.postMessage({ n, req });
-      // Alone in the queue: its turn starts now.
-      if (slot.pending.size === 1) this.arm(slot);
+      // Alone in the queue of a loaded worker: its turn starts now.
+      if (slot.ready && slot.pending.size === 1) this.arm(slot);
       this.refresh(slot);
     });
   }
@@ -278,12 +334,14 @@ export class WorkerEngine implements EngineClient {
     await this.slots[i]?.worker?.terminate();
   }
 
-  /**
-   * What the pool is doing.
-   * @returns its threads, requests in flight and restarts
-   */
+  /** @inheritDoc */
   status(): EngineStatus {
-    return { threads: this.threads, inFlight: this.slots.reduce((k, s) => k + s.pending.size, 0), restarts: this.restarts };
+    return {
+      threads: this.threads,
+      up: this.slots.filter((s) => s.worker && s.ready).length,
+      inFlight: this.slots.reduce((k, s) => k + s.pending.size, 0),
+      restarts: this.restarts,
+    };
   }
 
   /** @inheritDoc */
@@ -291,6 +349,7 @@ export class WorkerEngine implements EngineClient {
     this.closing = true;
     for (const s of this.slots) {
       clearTimeout(s.timer);
+      clearTimeout(s.restart?.timer);
       for (const p of s.pending.values()) p.reject(new EngineUnavailable('the server is shutting down'));
     }
     await Promise.all(

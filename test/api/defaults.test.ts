@@ -11,6 +11,7 @@ import {
   DEFAULT_CACHE_SIZE,
   DEFAULT_DB,
   DEFAULT_ENGINE_TIMEOUT_MS,
+  ENGINE_RESTART,
   DEFAULT_HOST,
   DEFAULT_LOG_LEVEL,
   DEFAULT_PORT,
@@ -72,6 +73,10 @@ describe('server defaults', () => {
     expect(setting('`RUNBOOK_LOG_LEVEL`')).toContain(`\`${DEFAULT_LOG_LEVEL}\` (default)`);
     expect(API_MD).toContain(`the rendered views of recent sessions (${shown(DEFAULT_CACHE_SIZE)} per worker)`);
     expect(API_MD).toContain(`default one per spare core, at most\n${MAX_DEFAULT_ENGINE_THREADS};`);
+    const restarts = API_MD.replace(/\s+/g, ' ');
+    expect(restarts).toContain(`or not loading within ${ENGINE_RESTART.startTimeoutMs / 1000} s)`);
+    expect(restarts).toContain(`${ENGINE_RESTART.firstDelayMs} ms, then twice as long each time, up to ${ENGINE_RESTART.maxDelayMs / 1000} s`);
+    expect(restarts).toContain(`until a worker has stayed up for ${ENGINE_RESTART.healthyMs / 1000} s`);
     expect(API_MD).toContain(`| 413 | \`payload-too-large\` | a body over ${BODY_LIMIT / 1024 / 1024} MB`);
     expect(README).toContain(`runbook serve [--port ${DEFAULT_PORT}] [--host ${DEFAULT_HOST}] [--db ${DEFAULT_DB}] [--threads N] [--engine-timeout ${DEFAULT_ENGINE_TIMEOUT_MS}]`);
     expect(README).toContain(`413 above ${BODY_LIMIT / 1024 / 1024} MB`);

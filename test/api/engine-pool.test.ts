@@ -1,6 +1,7 @@
 /**
  * The engine worker pool when a worker misbehaves: a request stuck past its
- * deadline, over the pool and over HTTP.
+ * deadline, workers that crash or fail to load (restarted with a growing delay,
+ * and readiness says so), over the pool and over HTTP.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { EngineUnavailable, WorkerEngine } from '../../src/api/engine-pool.js';
@@ -15,6 +16,9 @@ const RUNBOOK = 'syn-no-response';
 /** The real engine worker, made to hang on requests carrying {@link HANG}. */
 const HANGING = new URL('../fixtures/api/hanging-engine-worker.mjs', import.meta.url);
 const HANG = 'hang-this-engine-worker';
+/** A worker that throws as it loads, and one that never finishes loading. */
+const FAILING = new URL('../fixtures/api/failing-engine-worker.mjs', import.meta.url);
+const NEVER_READY = new URL('../fixtures/api/never-ready-engine-worker.mjs', import.meta.url);
 const at = '2026-01-01T00:01:00.000Z';
 
 const pools: WorkerEngine[] = [];
@@ -50,6 +54,15 @@ const hanging = (id: string) => ({
 function version(r: EngineReply): number {
   if (!('json' in r)) throw new Error(`not a view: ${JSON.stringify(r)}`);
   return (JSON.parse(typeof r.json === 'string' ? r.json : new TextDecoder().decode(r.json)) as { version: number }).version;
+}
+
+/** Wait until a condition holds (polling), or fail after `ms`. */
+async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = performance.now() + ms;
+  while (!cond()) {
+    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 const settled = <T>(p: Promise<T>) => p.then((value) => ({ value, at: performance.now() }), (error: unknown) => ({ error, at: performance.now() }));
@@ -113,5 +126,81 @@ describe('over HTTP, a request past its deadline', () => {
     expect(ok.body.version).toBe(2);
     const other = await call(s.base, 'POST', `/v1/sessions/${b.id}/answers`, { version: 0, node: 'who-fails', choice: 1 });
     expect(other.status).toBe(200);
+  });
+});
+
+describe('workers that fail', () => {
+  it('a worker that fails as it loads is started again at once, then after a growing, bounded delay', async () => {
+    const events: { message: string; at: number }[] = [];
+    const p = pool({ threads: 1, script: FAILING, restart: { firstDelayMs: 100, maxDelayMs: 400 }, onError: (message) => events.push({ message, at: performance.now() }) });
+    await until('six failed starts', () => events.length >= 6);
+    const delays = events.slice(0, 6).map((e) => {
+      expect(e.message).toMatch(/^engine worker stopped \(this engine worker fails as it loads\); starting another( in \d+ ms)?$/);
+      return Number(/ in (\d+) ms$/.exec(e.message)?.[1] ?? 0);
+    });
+    expect(delays).toEqual([0, 100, 200, 400, 400, 400]);
+    // Each start waited at least as long as announced.
+    for (let i = 1; i < 6; i++) expect(events[i].at - events[i - 1].at, `start ${i}`).toBeGreaterThanOrEqual(delays[i - 1] - 2);
+    expect(p.status()).toMatchObject({ threads: 1, up: 0, inFlight: 0 });
+    await expect(p.call(view('any'))).rejects.toBeInstanceOf(EngineUnavailable);
+  });
+
+  it('a worker that does not load in time counts as failed', async () => {
+    const events: string[] = [];
+    const p = pool({ threads: 1, script: NEVER_READY, restart: { startTimeoutMs: 200, firstDelayMs: 100 }, onError: (m) => events.push(m) });
+    const waiting = p.call(view('waits'));
+    await expect(waiting).rejects.toThrow('the engine restarted while answering; retry the request');
+    await until('two failed starts', () => events.length >= 2);
+    expect(events.slice(0, 2)).toEqual([
+      'engine worker stopped (it did not load within 200 ms); starting another',
+      'engine worker stopped (it did not load within 200 ms); starting another in 100 ms',
+    ]);
+  });
+
+  it('failures are forgotten once a worker has stayed up for a while', async () => {
+    const events: string[] = [];
+    const p = pool({ threads: 1, restart: { firstDelayMs: 200, healthyMs: 500 }, onError: (m) => events.push(m) });
+    expect(version(await p.call(view('a')))).toBe(0);
+    await p.crashForTest(0);
+    await until('the first crash', () => events.length === 1);
+    expect(version(await p.call(view('a')))).toBe(0);
+    // The replacement dies soon after it started: the next start waits.
+    await p.crashForTest(0);
+    await until('the second crash', () => events.length === 2);
+    await until('a worker up again', () => p.status().up === 1);
+    await new Promise((r) => setTimeout(r, 600));
+    // This one stayed up longer than 500 ms: its crash is a first failure again.
+    await p.crashForTest(0);
+    await until('the third crash', () => events.length === 3);
+    expect(events).toEqual([
+      'engine worker stopped (exit code 1); starting another',
+      'engine worker stopped (exit code 1); starting another in 200 ms',
+      'engine worker stopped (exit code 1); starting another',
+    ]);
+    expect(version(await p.call(view('a')))).toBe(0);
+    expect(p.status()).toMatchObject({ up: 1, restarts: 3 });
+  });
+
+  it('/readyz is 503 while no engine worker is up, and ready once one is', async () => {
+    const broken = await startServer({ engine: new WorkerEngine(data, { threads: 1, script: FAILING, restart: { firstDelayMs: 50, maxDelayMs: 200 } }) });
+    servers.push(broken);
+    const r = await call(broken.base, 'GET', '/readyz');
+    expect(r.status).toBe(503);
+    expect(r.body.error).toEqual({ code: 'unavailable', message: 'no engine worker is up (0 of 1): they are loading, or restarting after failures' });
+    const create = await call(broken.base, 'POST', '/v1/sessions', { runbook: RUNBOOK });
+    expect(create.status).toBe(503);
+    expect(create.body.error.code).toBe('unavailable');
+
+    const sound = await startServer({ engineThreads: 2 });
+    servers.push(sound);
+    let ready = await call(sound.base, 'GET', '/readyz');
+    for (let i = 0; i < 500 && ready.status !== 200; i++) {
+      expect(ready.status).toBe(503);
+      await new Promise((res) => setTimeout(res, 20));
+      ready = await call(sound.base, 'GET', '/readyz');
+    }
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ status: 'ready', engine: { threads: 2 } });
+    expect(ready.body.engine.up).toBeGreaterThanOrEqual(1);
   });
 });
