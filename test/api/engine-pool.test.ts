@@ -129,6 +129,45 @@ describe('over HTTP, a request past its deadline', () => {
   });
 });
 
+describe('over HTTP, a worker that dies mid-request', () => {
+  it('answers that request 503 unavailable, and the retry succeeds on a replacement worker', async () => {
+    const errors: string[] = [];
+    const engine = new WorkerEngine(data, { threads: 1, onError: (m) => errors.push(m) });
+    const s = await startServer({ engine });
+    servers.push(s);
+    const c = (await call(s.base, 'POST', '/v1/sessions', { runbook: RUNBOOK })).body;
+    expect((await call(s.base, 'POST', `/v1/sessions/${c.id}/answers`, { version: 0, node: 'who-fails', choice: 2 })).status).toBe(200);
+    expect(engine.status()).toMatchObject({ up: 1, restarts: 0 });
+
+    // The worker is killed as soon as the answer reaches it: it has a 960 KB paste no worker has read yet to get through.
+    const rows = Array.from({ length: 24_000 }, (_, i) => `ESTAB 0 0 10.1.${(i >> 8) & 255}.${i & 255}:443 10.2.0.9:${1024 + i}`);
+    const output = `State Recv-Q Send-Q Local Address:Port Peer Address:Port\n${rows.join('\n')}\n`;
+    const answer = { version: 1, node: 'counters', command: 'ss -tan', output };
+    const call0 = engine.call.bind(engine);
+    let killed = 0;
+    engine.call = (req) => {
+      const reply = call0(req);
+      if (req.op === 'answer' && killed++ === 0) {
+        expect(engine.status().inFlight).toBe(1);
+        void engine.crashForTest(0);
+      }
+      return reply;
+    };
+    const r = await call(s.base, 'POST', `/v1/sessions/${c.id}/answers`, answer);
+    expect(killed).toBe(1);
+    expect(r.status).toBe(503);
+    expect(r.body).toEqual({ error: { code: 'unavailable', message: 'the engine restarted while answering; retry the request' } });
+    expect(errors).toEqual(['engine worker stopped (exit code 1); starting another']);
+    // Nothing was written, and the same answer, retried, lands on the worker that replaced it.
+    expect((await call(s.base, 'GET', `/v1/sessions/${c.id}`)).body.version).toBe(1);
+    const retry = await call(s.base, 'POST', `/v1/sessions/${c.id}/answers`, answer);
+    expect(retry.status, retry.text.slice(0, 300)).toBe(200);
+    expect(retry.body).toMatchObject({ id: c.id, version: 2 });
+    expect(retry.body.transcript.at(-1)).toMatchObject({ node: 'counters', readings: [{ command: 'ss -tan', parser: 'ss-tan' }] });
+    expect(engine.status()).toMatchObject({ up: 1, inFlight: 0, restarts: 1 });
+  });
+});
+
 describe('workers that fail', () => {
   it('a worker that fails as it loads is started again at once, then after a growing, bounded delay', async () => {
     const events: { message: string; at: number }[] = [];
