@@ -178,6 +178,7 @@ export class WorkerEngine implements EngineClient {
 
   /** Give a slot a new worker. */
   private start(slot: Slot): void {
+    if (this.closing) return;
     slot.restart = undefined;
     slot.ready = false;
     slot.readyAt = undefined;
@@ -226,6 +227,7 @@ export class WorkerEngine implements EngineClient {
    * deadline (`requeue`) the worker was sound: they wait for the replacement, which starts at once.
    */
   private replace(slot: Slot, why: string, requeue: boolean): void {
+    if (this.closing) return;
     const old = slot.worker;
     clearTimeout(slot.timer);
     slot.timer = undefined;
