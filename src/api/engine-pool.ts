@@ -107,8 +107,11 @@ interface Slot {
   readyAt?: number;
   /** Requests sent and not answered, oldest first: a worker answers in order. */
   pending: Map<number, Pending>;
-  /** The deadline of the oldest pending request while the worker is ready, of its loading before. */
-  timer?: NodeJS.Timeout;
+  /**
+   * When the clock of the slot's deadline started (performance.now()): the oldest pending request's
+   * turn while the worker is ready, its loading before; none while idle. The pool's watchdog reads it.
+   */
+  since?: number;
   /** Failures in a row (crashes, failed starts), forgotten once a worker stays up long enough. */
   failures: number;
   /** The pending start of a replacement, and when it is due. */
@@ -155,6 +158,8 @@ export class WorkerEngine implements EngineClient {
   private next = 0;
   private restarts = 0;
   private closing = false;
+  /** Checks the deadlines a few times per deadline (one timer for the pool, not one per request). */
+  private readonly watchdog: NodeJS.Timeout;
 
   /**
    * Start the workers (they load in the background; early requests wait in their queues).
@@ -174,6 +179,10 @@ export class WorkerEngine implements EngineClient {
       this.start(slot);
       this.slots.push(slot);
     }
+    // A deadline is noticed within a quarter of it (at most a second late, checked at most every 5 ms).
+    const period = Math.min(1000, Math.max(5, Math.min(this.timeoutMs, this.policy.startTimeoutMs) / 4));
+    this.watchdog = setInterval(() => this.check(), period);
+    this.watchdog.unref();
   }
 
   /** Give a slot a new worker. */
@@ -203,7 +212,7 @@ export class WorkerEngine implements EngineClient {
       slot.pending.delete(m.n);
       // The next request's turn starts now.
       this.arm(slot);
-      this.refresh(slot);
+      if (slot.pending.size === 0) this.refresh(slot);
       p.resolve(m.reply);
     });
     const fail = (why: string) => {
@@ -229,8 +238,7 @@ export class WorkerEngine implements EngineClient {
   private replace(slot: Slot, why: string, requeue: boolean): void {
     if (this.closing) return;
     const old = slot.worker;
-    clearTimeout(slot.timer);
-    slot.timer = undefined;
+    slot.since = undefined;
     slot.worker = undefined;
     slot.ready = false;
     this.restarts++;
@@ -255,18 +263,24 @@ export class WorkerEngine implements EngineClient {
     slot.restart = { timer, at: Date.now() + delay };
   }
 
-  /** Arm the slot's deadline: its worker's loading, or its oldest request (none when idle). */
+  /** Start the clock of the slot's deadline: its worker's loading, or its oldest request (none when idle). */
   private arm(slot: Slot): void {
-    clearTimeout(slot.timer);
-    slot.timer = undefined;
-    if (!slot.worker) return;
-    if (!slot.ready) {
-      const limit = this.policy.startTimeoutMs;
-      slot.timer = setTimeout(() => this.replace(slot, `it did not load within ${duration(limit)}`, false), limit);
-    } else if (slot.pending.size > 0) {
-      slot.timer = setTimeout(() => this.overran(slot), this.timeoutMs);
+    slot.since = slot.worker && (!slot.ready || slot.pending.size > 0) ? performance.now() : undefined;
+  }
+
+  /** The watchdog: replace a worker that did not load in time or is stuck past a request's deadline. */
+  private check(): void {
+    if (this.closing) return;
+    const now = performance.now();
+    for (const slot of this.slots) {
+      if (slot.since === undefined || !slot.worker) continue;
+      if (!slot.ready) {
+        const limit = this.policy.startTimeoutMs;
+        if (now - slot.since >= limit) this.replace(slot, `it did not load within ${duration(limit)}`, false);
+      } else if (slot.pending.size > 0 && now - slot.since >= this.timeoutMs) {
+        this.overran(slot);
+      }
     }
-    slot.timer?.unref();
   }
 
   /** The oldest request of a slot ran over its deadline: fail it and replace the worker stuck on it. */
@@ -315,9 +329,11 @@ export class WorkerEngine implements EngineClient {
     return new Promise((resolve, reject) => {
       slot.pending.set(n, { req, resolve, reject });
       worker.postMessage({ n, req });
-      // Alone in the queue of a loaded worker: its turn starts now.
-      if (slot.ready && slot.pending.size === 1) this.arm(slot);
-      this.refresh(slot);
+      // Alone in the queue of a loaded worker: its turn starts now (and the worker keeps the process alive).
+      if (slot.pending.size === 1) {
+        if (slot.ready) this.arm(slot);
+        this.refresh(slot);
+      }
     });
   }
 
@@ -349,8 +365,8 @@ export class WorkerEngine implements EngineClient {
   /** @inheritDoc */
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.watchdog);
     for (const s of this.slots) {
-      clearTimeout(s.timer);
       clearTimeout(s.restart?.timer);
       for (const p of s.pending.values()) p.reject(new EngineUnavailable('the server is shutting down'));
     }
