@@ -300,7 +300,21 @@ describe('input hygiene', () => {
 
   it('undoes localized number grouping in counters', () => {
     expect(facts('Tcp:\n    1,234,567 segments retransmitted\n')['netstat.Tcp.RetransSegs']).toBe(1234567);
+    expect(facts('#kernel\nTcpExtListenOverflows           960\u00a0467            0.0\n')['netstat.TcpExt.ListenOverflows']).toBe(960467);
+    expect(facts('NIC statistics:\n     rx_missed_errors: 1,204\n', 'ethtool -S eth0')['ethtool.S.eth0.rx_missed_errors']).toBe(1204);
     expect(cleanPaste('-A INPUT -p tcp -m multiport --dports 80,443 -j ACCEPT').text).toContain('80,443');
+  });
+
+  it('detects a grep excerpt of grouped counters without being told the command', () => {
+    const r = parseOutput('    1,234 segments retransmitted\n    4,567 times the listen queue of a socket overflowed\n');
+    expect(r).toMatchObject({ parser: 'netstat-s', facts: { 'netstat.Tcp.RetransSegs': 1234, 'netstat.TcpExt.ListenOverflows': 4567 } });
+  });
+
+  it('never joins a comma list: curl -w values, iptables ports', () => {
+    const curl = parseOutput('200,512\n', { command: "curl -s -o /dev/null -w '%{http_code},%{size_download}\\n' https://example.com/" });
+    expect(curl.facts).toMatchObject({ 'curl.http_code': 200, 'curl.size_download': 512 });
+    const listing = 'Chain INPUT (policy ACCEPT)\ntarget     prot opt source               destination\nACCEPT     tcp  --  0.0.0.0/0            0.0.0.0/0            multiport dports 22,443\n';
+    expect(cleanPaste(listing).text).toContain('dports 22,443');
   });
 
   it('splits several commands pasted at once and merges their facts', () => {

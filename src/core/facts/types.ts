@@ -72,6 +72,12 @@ export interface ParserMeta {
   /** Every fact this parser can produce. */
   facts: FactSpec[];
   cost: CommandCost;
+  /**
+   * The output holds counters only, so digits grouped by thousands (`1,234,567`, as a localized
+   * tool or a ticket prints them) can mean nothing else and are joined before detecting and
+   * parsing. Left out for outputs where a comma between digits is a list (`curl -w`, iptables ports).
+   */
+  groupedNumbers?: boolean;
 }
 
 /** What a parser returns. Never thrown: unreadable input gives warnings. */

@@ -48,6 +48,7 @@ export const conntrackS = defineParser({
       fact('conntrack.count', 'number', 'entries in use (conntrack -C)', 'count'),
     ],
     cost: { readOnly: true, needsRoot: true, packages: ['conntrack-tools'], equivalents: ['cat /proc/net/stat/nf_conntrack', 'cat /proc/sys/net/netfilter/nf_conntrack_count'] },
+    groupedNumbers: true,
   },
   detect(text) {
     const ls = head(text, 40);

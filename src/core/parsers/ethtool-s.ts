@@ -44,6 +44,7 @@ export const ethtoolS = defineParser({
       fact('ethtool.S.dropCounters', 'number', 'sum of counters whose name says drop, miss, discard or no_buffer (may count a drop twice when the driver keeps totals and per-queue counters)', 'count'),
     ],
     cost: { readOnly: true, needsRoot: false, packages: ['ethtool'], equivalents: ['ip -s -s link show IF'] },
+    groupedNumbers: true,
   },
   detect(text) {
     const ls = head(text, 30);

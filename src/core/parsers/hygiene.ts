@@ -1,8 +1,9 @@
 /**
  * Input hygiene for pasted terminal output: ANSI colour codes, CRLF, prompt
  * lines (`$ cmd`, `# cmd`, `user@host:~$ cmd`, `[root@host ~]# cmd`), trailing
- * prompts, localized number grouping in counters (`1,234,567`), blank lines
- * around the paste, and several commands pasted at once.
+ * prompts, blank lines around the paste, and several commands pasted at once.
+ * Digit grouping (`1,234,567`) is left to the parsers that read counters
+ * (`meta.groupedNumbers`): in other outputs a comma between digits is a list.
  */
 import { PARSERS } from './registry.js';
 import { shapeOf } from './lib/shell.js';
@@ -70,26 +71,6 @@ export function stripTerminal(text: string): string {
   if (t.includes('\r')) t = t.replace(/\r\n?/g, '\n');
   if (t.charCodeAt(0) === 0xfeff) t = t.slice(1);
   return t;
-}
-
-const GROUPED_RE = /(^|[\s:=(])(\d{1,3}(?:([,\u00a0\u202f'])\d{3})(?:\3\d{3})*)(?=$|[\s)%.,;](?!\d))/g;
-
-/**
- * Undo localized digit grouping in counters (`1,234,567`, `1 234 567` with
- * no-break spaces, `1'234'567`). Lines that start with `-` (iptables options
- * such as `--dports 80,443`) are left alone.
- * @param text the text
- * @returns the text with plain integers
- */
-export function ungroupNumbers(text: string): string {
-  if (!/\d[,\u00a0\u202f']\d{3}/.test(text)) return text;
-  return text
-    .split('\n')
-    .map((l) => {
-      if (l.length > 10000 || /^\s*-/.test(l) || !/\d[,\u00a0\u202f']\d{3}/.test(l)) return l;
-      return l.replace(GROUPED_RE, (_m, pre: string, num: string) => pre + num.replace(/[,\u00a0\u202f']/g, ''));
-    })
-    .join('\n');
 }
 
 function trimBlankLines(ls: string[]): string[] {
@@ -162,7 +143,7 @@ export function cleanPaste(text: string): CleanPaste {
     end = Math.max(start, s - 1);
     dropTrailingBlank();
   }
-  return { text: ungroupNumbers(start === 0 && end === t.length ? t : t.slice(start, end)), command };
+  return { text: start === 0 && end === t.length ? t : t.slice(start, end), command };
 }
 
 /**

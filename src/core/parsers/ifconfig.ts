@@ -55,6 +55,7 @@ export const ifconfig = defineParser({
     tags: ['nic', 'link', 'mtu', 'errors'],
     facts: [...LINK_SPECS, ...ADDR_SPECS],
     cost: { readOnly: true, needsRoot: false, packages: ['net-tools'], equivalents: ['ip -s link', 'ip addr'] },
+    groupedNumbers: true,
   },
   detect(text) {
     const ls = head(text, 40);

@@ -38,6 +38,7 @@ export const ipLink = defineParser({
     tags: ['nic', 'link', 'mtu', 'errors'],
     facts: LINK_SPECS,
     cost: { readOnly: true, needsRoot: false, packages: ['iproute2'], equivalents: ['ifconfig', 'netstat -i', 'cat /proc/net/dev'] },
+    groupedNumbers: true,
   },
   detect(text) {
     const ls = head(text, 60);

@@ -38,6 +38,7 @@ export const netstatI = defineParser({
     tags: ['nic', 'link', 'errors'],
     facts: LINK_SPECS.filter((s) => !/collisions|state/.test(s.name)),
     cost: { readOnly: true, needsRoot: false, packages: ['net-tools'], equivalents: ['ip -s link', 'cat /proc/net/dev'] },
+    groupedNumbers: true,
   },
   detect(text) {
     const ls = head(text, 10);

@@ -251,6 +251,7 @@ export const netstatS = defineParser({
     tags: ['tcp', 'udp', 'ip', 'counters'],
     facts: [...counterSpecs(), ...DERIVED_SPECS],
     cost: { readOnly: true, needsRoot: false, packages: ['net-tools'], equivalents: ['nstat -az', 'cat /proc/net/netstat /proc/net/snmp'] },
+    groupedNumbers: true,
   },
   detect(text) {
     const ls = head(text, 60);

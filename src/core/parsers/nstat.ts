@@ -42,6 +42,7 @@ export const nstat = defineParser({
     tags: ['tcp', 'udp', 'ip', 'counters'],
     facts: [...counterSpecs(), ...DERIVED_SPECS],
     cost: { readOnly: true, needsRoot: false, packages: ['iproute2'], equivalents: ['netstat -s', 'cat /proc/net/netstat /proc/net/snmp'] },
+    groupedNumbers: true,
   },
   detect(text) {
     const ls = head(text, 40);

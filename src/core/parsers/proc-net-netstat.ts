@@ -30,6 +30,7 @@ export const procNetNetstat = defineParser({
     tags: ['tcp', 'ip', 'counters', 'proc'],
     facts: counterSpecs().filter((f) => /^netstat\.(TcpExt|IpExt|MPTcpExt)\./.test(f.name)),
     cost: { readOnly: true, needsRoot: false, equivalents: ['nstat -az', 'netstat -s'] },
+    groupedNumbers: true,
   },
   detect(text) {
     return detectPairs(text, ['TcpExt', 'IpExt', 'MPTcpExt']);

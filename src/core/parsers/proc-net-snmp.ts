@@ -33,6 +33,7 @@ export const procNetSnmp = defineParser({
     tags: ['tcp', 'udp', 'ip', 'counters', 'proc'],
     facts: [...counterSpecs().filter((f) => /^netstat\.(Ip|Icmp|IcmpMsg|Tcp|Udp|UdpLite|Ip6|Icmp6|Udp6|UdpLite6)\./.test(f.name)), ...DERIVED_SPECS],
     cost: { readOnly: true, needsRoot: false, equivalents: ['nstat -az', 'netstat -s'] },
+    groupedNumbers: true,
   },
   detect(text) {
     const pairs = detectPairs(text, ['Ip', 'Tcp', 'Udp', 'Icmp', 'IcmpMsg', 'UdpLite']);

@@ -49,6 +49,7 @@ export const ssS = defineParser({
       fact('ss.s.*.ipv6', 'number', 'IPv6 sockets of a transport', 'count'),
     ],
     cost: { readOnly: true, needsRoot: false, packages: ['iproute2'], equivalents: ['cat /proc/net/sockstat'] },
+    groupedNumbers: true,
   },
   detect(text) {
     const ls = head(text, 20);

@@ -1,26 +1,32 @@
 /**
- * Small helpers shared by the parsers: line splitting, number reading, fact
- * key hygiene, the jc-style "could not read" message and parser definition.
- * Pure and browser-safe.
+ * Small helpers shared by the parsers: line splitting, number reading (and
+ * ungrouping), fact key hygiene, the jc-style "could not read" message and
+ * parser definition. Pure and browser-safe.
  */
 import type { Facts, FactSpec, Parser, ParseResult } from '../../facts/types.js';
 
 /** A parser whose id is a string literal, so the registry can derive the id union. */
 export type DefinedParser<Id extends string> = Parser & { meta: Parser['meta'] & { id: Id } };
 
+/** How much of a paste the detectors read (their first lines, see {@link head}): all that is ungrouped for them. */
+const DETECT_SPAN = 65536;
+
 /**
  * Define a parser, keeping its id as a literal type and guarding `parse` and
- * `detect` so they never throw on user text.
+ * `detect` so they never throw on user text. A parser whose meta sets
+ * `groupedNumbers` gets its text with digit grouping undone ({@link ungroupNumbers}).
  * @param p the parser
  * @returns the same parser with guarded functions
  */
 export function defineParser<const Id extends string>(p: DefinedParser<Id>): DefinedParser<Id> {
   const { detect, parse } = p;
+  const grouped = p.meta.groupedNumbers === true;
   return {
     meta: p.meta,
     detect(text: string): number {
       try {
-        const c = detect(String(text ?? ''));
+        const t = String(text ?? '');
+        const c = detect(grouped ? ungroupNumbers(t.length > DETECT_SPAN ? t.slice(0, DETECT_SPAN) : t) : t);
         return Number.isFinite(c) ? Math.max(0, Math.min(1, c)) : 0;
       } catch {
         return 0;
@@ -28,7 +34,8 @@ export function defineParser<const Id extends string>(p: DefinedParser<Id>): Def
     },
     parse(text: string, command?: string): ParseResult {
       try {
-        return parse(String(text ?? ''), command);
+        const t = String(text ?? '');
+        return parse(grouped ? ungroupNumbers(t) : t, command);
       } catch (e) {
         return { facts: {}, warnings: [`Internal error while reading \`${p.meta.commands[0]}\` output: ${(e as Error)?.message ?? e}`] };
       }
@@ -84,6 +91,28 @@ export function fields(line: string): string[] {
   }
   if (start >= 0) out.push(line.slice(start));
   return out;
+}
+
+const GROUP_SEP_RE = /\d[,\u00a0\u202f']\d{3}/;
+const GROUPED_RE = /(^|[\s:=(])(\d{1,3}(?:([,\u00a0\u202f'])\d{3})(?:\3\d{3})*)(?=$|[\s)%.,;](?!\d))/g;
+
+/**
+ * Undo digit grouping by thousands (`1,234,567`, `1 234 567` with no-break
+ * spaces, `1'234'567`). Only for outputs of counters, where such a number
+ * cannot be a list: `200,512` from `curl -w '%{http_code},%{size_download}'`
+ * would become `200512` (parsers opt in with `meta.groupedNumbers`).
+ * @param text the text
+ * @returns the text with plain integers
+ */
+export function ungroupNumbers(text: string): string {
+  if (!GROUP_SEP_RE.test(text)) return text;
+  return text
+    .split('\n')
+    .map((l) => {
+      if (l.length > 10000 || !GROUP_SEP_RE.test(l)) return l;
+      return l.replace(GROUPED_RE, (_m, pre: string, num: string) => pre + num.replace(/[,\u00a0\u202f']/g, ''));
+    })
+    .join('\n');
 }
 
 const INT_RE = /^-?\d+$/;
