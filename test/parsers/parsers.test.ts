@@ -2,7 +2,7 @@
  * Key facts per command, command selection, hygiene, deltas, the catalog and
  * the command safety allowlist. Fixture-wide checks live in fixtures.test.ts.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as api from '../../src/core/parsers/index.js';
 import {
   cleanPaste,
@@ -323,6 +323,21 @@ describe('input hygiene', () => {
     const r = parseOutput(text);
     expect(r.facts).toMatchObject({ 'kernel.release': '5.4.0-150-generic', 'sysctl.net.core.somaxconn': 4096 });
     expect(r.segments).toHaveLength(2);
+  });
+
+  it('reads a one-command paste in one pass: colour codes are stripped once, not per reading', () => {
+    const text = '\x1b[32muser@web1:~$\x1b[0m netstat -s\nTcp:\n    428 segments retransmited\n';
+    const includes = vi.spyOn(String.prototype, 'includes');
+    let r: ReturnType<typeof parseOutput>;
+    let strips: number;
+    try {
+      r = parseOutput(text);
+      strips = includes.mock.calls.filter(([s]) => s === '\x1b').length;
+    } finally {
+      includes.mockRestore();
+    }
+    expect(r).toMatchObject({ command: 'netstat -s', parser: 'netstat-s', facts: { 'netstat.Tcp.RetransSegs': 428 } });
+    expect(strips).toBe(1);
   });
 
   it('takes the command from the prompt line to choose the parser', () => {

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cleanOrSplit } from '../../src/core/parsers/hygiene.js';
 import { cleanPaste, detectCommand, isSafeToRun, parseOutput, PARSERS, splitPaste } from '../../src/core/parsers/index.js';
 
 const ROOT = join(import.meta.dirname, '..', 'fixtures', 'parsers');
@@ -71,6 +72,22 @@ describe('robustness', () => {
       fc.property(fc.string({ maxLength: 120 }), (command) => {
         parseOutput('128\n', { command });
         expect(typeof isSafeToRun(command)).toBe('boolean');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads a paste once as splitPaste and cleanPaste would read it twice', () => {
+    const prompt = fc.constantFrom('$ ', '# ', 'user@web1:~$ ', '[root@db1 ~]# ', '$', '\x1b[32m$\x1b[0m ', '% ');
+    const command = fc.constantFrom('netstat -s', 'ss -tan', 'sysctl -a', 'uname -r', '', 'not a command');
+    const paste = fc
+      .tuple(fc.array(fc.tuple(fc.boolean(), prompt, command, mutated), { maxLength: 4 }), fc.constantFrom('\n', '\r\n', '\n\n'))
+      .map(([parts, sep]) => parts.map(([withPrompt, p, c, body]) => (withPrompt ? `${p}${c}\n${body}` : body)).join(sep));
+    fc.assert(
+      fc.property(paste, (text) => {
+        const segments = splitPaste(text);
+        const want = segments.filter((s) => s.command !== null).length >= 2 ? { segments } : { clean: cleanPaste(text) };
+        expect(cleanOrSplit(text)).toEqual(want);
       }),
       { numRuns: 300 },
     );

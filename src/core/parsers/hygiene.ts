@@ -97,7 +97,11 @@ function mayBePrompt(text: string, s: number, e: number): boolean {
  * @returns the cleaned text and the command named by a leading prompt line
  */
 export function cleanPaste(text: string): CleanPaste {
-  const t = stripTerminal(String(text ?? ''));
+  return cleanStripped(stripTerminal(String(text ?? '')));
+}
+
+/** {@link cleanPaste} of a text already through {@link stripTerminal}. */
+function cleanStripped(t: string): CleanPaste {
   let start = 0;
   let end = t.length;
   let command: string | null = null;
@@ -146,13 +150,31 @@ export function cleanPaste(text: string): CleanPaste {
   return { text: start === 0 && end === t.length ? t : t.slice(start, end), command };
 }
 
-/**
- * Split a paste holding several commands at their prompt lines.
- * @param text what the user pasted
- * @returns one segment per command (text before the first prompt, if any, first with command null)
- */
-export function splitPaste(text: string): PasteSegment[] {
-  const t = stripTerminal(String(text ?? ''));
+/** A prompt line of a paste: where it starts and ends, and its command (null for a bare prompt). */
+interface PromptLine {
+  start: number;
+  end: number;
+  command: string | null;
+}
+
+/** The prompt lines of a text already through {@link stripTerminal}: the one pass over its lines. */
+function promptLines(t: string): PromptLine[] {
+  const out: PromptLine[] = [];
+  let pos = 0;
+  while (pos <= t.length) {
+    let e = t.indexOf('\n', pos);
+    if (e < 0) e = t.length;
+    if (mayBePrompt(t, pos, e)) {
+      const c = promptCommand(t.slice(pos, e));
+      if (c !== undefined) out.push({ start: pos, end: e, command: c === '' ? null : c });
+    }
+    pos = e + 1;
+  }
+  return out;
+}
+
+/** Cut a stripped text at its prompt lines into cleaned segments. */
+function segmentsAt(t: string, prompts: PromptLine[]): PasteSegment[] {
   const out: PasteSegment[] = [];
   let segStart = 0;
   let segCommand: string | null = null;
@@ -160,20 +182,36 @@ export function splitPaste(text: string): PasteSegment[] {
     const body = cleanPaste(t.slice(segStart, end));
     if (segCommand !== null || body.text !== '') out.push({ command: segCommand, text: body.text });
   };
-  let pos = 0;
-  while (pos <= t.length) {
-    let e = t.indexOf('\n', pos);
-    if (e < 0) e = t.length;
-    if (mayBePrompt(t, pos, e)) {
-      const c = promptCommand(t.slice(pos, e));
-      if (c !== undefined) {
-        if (pos > 0 || segCommand !== null) flush(pos);
-        segStart = e + 1;
-        segCommand = c === '' ? null : c;
-      }
-    }
-    pos = e + 1;
+  for (const p of prompts) {
+    if (p.start > 0 || segCommand !== null) flush(p.start);
+    segStart = p.end + 1;
+    segCommand = p.command;
   }
   if (segStart <= t.length) flush(t.length);
   return out.filter((x) => x.command !== null || x.text !== '');
+}
+
+/**
+ * Split a paste holding several commands at their prompt lines.
+ * @param text what the user pasted
+ * @returns one segment per command (text before the first prompt, if any, first with command null)
+ */
+export function splitPaste(text: string): PasteSegment[] {
+  const t = stripTerminal(String(text ?? ''));
+  return segmentsAt(t, promptLines(t));
+}
+
+/**
+ * Read a paste once: split it when two or more prompt lines name a command
+ * (as {@link splitPaste}), else clean it (as {@link cleanPaste}). Colour codes
+ * are stripped and the lines walked once, where calling both would do it twice.
+ * @param text what the user pasted
+ * @returns `segments` for several commands, else `clean`
+ */
+export function cleanOrSplit(text: string): { segments: PasteSegment[] } | { clean: CleanPaste } {
+  const t = stripTerminal(String(text ?? ''));
+  const prompts = promptLines(t);
+  let commands = 0;
+  for (const p of prompts) if (p.command !== null) commands++;
+  return commands >= 2 ? { segments: segmentsAt(t, prompts) } : { clean: cleanStripped(t) };
 }

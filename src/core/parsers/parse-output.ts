@@ -4,7 +4,7 @@
  * parses, and never throws.
  */
 import type { Facts, Parser } from '../facts/types.js';
-import { cleanPaste, splitPaste, stripTerminal } from './hygiene.js';
+import { cleanOrSplit, cleanPaste } from './hygiene.js';
 import { PARSERS, getParser, type ParserId } from './registry.js';
 import { detectCommand, parsersForCommand } from './select.js';
 
@@ -84,9 +84,10 @@ export function parseOutput(text: string, options: ParseOptions = {}): ParsedOut
   try {
     const raw = String(text ?? '');
     const given = options.command?.trim() || null;
-    const segments = given ? [] : splitPaste(stripTerminal(raw));
-    if (!given && segments.filter((s) => s.command !== null).length >= 2) {
-      const parts = segments.map((s) => ({ s, r: one(s.text, s.command) }));
+    if (given) return one(cleanPaste(raw).text, given);
+    const read = cleanOrSplit(raw);
+    if ('segments' in read) {
+      const parts = read.segments.map((s) => ({ s, r: one(s.text, s.command) }));
       const facts: Facts = {};
       const warnings: string[] = [];
       for (const { s, r } of parts) {
@@ -103,8 +104,7 @@ export function parseOutput(text: string, options: ParseOptions = {}): ParsedOut
         segments: parts.map(({ s, r }) => ({ command: s.command, parser: r.parser, confidence: r.confidence, facts: Object.keys(r.facts).length })),
       };
     }
-    const cleaned = cleanPaste(raw);
-    return one(cleaned.text, given ?? cleaned.command);
+    return one(read.clean.text, read.clean.command);
   } catch (e) {
     return { command: options.command ?? null, parser: null, confidence: 0, facts: {}, warnings: [`Internal error while reading the paste: ${(e as Error)?.message ?? e}`] };
   }
