@@ -19,6 +19,10 @@ import {
   splitPaste,
 } from '../../src/core/parsers/index.js';
 
+import { ethtoolInterface, titleInterface } from '../../src/core/parsers/lib/ethtool.js';
+import { counterFact, counterLine } from '../../src/core/parsers/lib/mib.js';
+import { stateFilter } from '../../src/core/parsers/lib/sockets.js';
+
 const facts = (text: string, command?: string) => parseOutput(text, { command }).facts;
 
 describe('public API', () => {
@@ -160,10 +164,45 @@ describe('count pipelines', () => {
     expect(f['tcp.state.FIN_WAIT2.topPeer']).toBe('10.9.4.100');
   });
 
+  it('takes the state from an ss filter naming one state, else from a grep pattern', () => {
+    expect(facts('42\n', 'ss -tan state connected | grep -c ESTAB')).toEqual({ 'tcp.state.ESTABLISHED': 42 });
+    expect(facts('7\n', 'ss -Htan state listening | wc -l')).toEqual({ 'tcp.state.LISTEN': 7 });
+  });
+
   it('a bare number without a command says it cannot tell', () => {
     const r = parseOutput('128\n');
     expect(r.parser).toBeNull();
     expect(r.facts).toEqual({});
+  });
+});
+
+describe('readers shared by several parsers', () => {
+  it('finds the TCP state an ss filter selects, only when it selects one', () => {
+    expect(stateFilter('ss -tan state time-wait')).toBe('TIME_WAIT');
+    expect(stateFilter('sudo ss -tn state established dport = :443 | head')).toBe('ESTABLISHED');
+    expect(stateFilter('ss -tan state established state syn-recv')).toBeUndefined();
+    expect(stateFilter('ss -tan state connected')).toBeUndefined();
+    expect(stateFilter('ss -tan')).toBeUndefined();
+  });
+
+  it('finds the interface an ethtool command or title line names', () => {
+    expect(ethtoolInterface('sudo ethtool -S eth0 | grep drop', ['-S', '--statistics'])).toBe('eth0');
+    expect(ethtoolInterface('ethtool --statistics ens5', ['-S', '--statistics'])).toBe('ens5');
+    expect(ethtoolInterface('ethtool -k eth0', ['-S', '--statistics'])).toBeUndefined();
+    expect(ethtoolInterface('ethtool eth1')).toBe('eth1');
+    expect(ethtoolInterface('ethtool -i eth1')).toBeUndefined();
+    expect(titleInterface('Settings for enp0s3:', 'Settings')).toBe('enp0s3');
+    expect(titleInterface('Channel parameters for eth0:', 'Channel parameters')).toBe('eth0');
+    expect(titleInterface('Features for eth0 and more', 'Features')).toBeUndefined();
+    expect(titleInterface('Settings for eth0:', 'Features')).toBeUndefined();
+  });
+
+  it('reads counter lines named the kernel way and names their facts', () => {
+    expect(counterLine('TcpExtListenOverflows           12                 0.0')).toEqual({ group: 'TcpExt', name: 'ListenOverflows', value: 12, rest: ['0.0'] });
+    expect(counterLine('Ip6InReceives                   \t7')).toEqual({ group: 'Ip6', name: 'InReceives', value: 7, rest: [] });
+    expect(counterLine('NotACounter 12')).toBeUndefined();
+    expect(counterLine('TcpExtListenOverflows twelve')).toBeUndefined();
+    expect(counterFact('TcpExt', 'PAWSPassive')).toBe('netstat.TcpExt.PAWSPassive');
   });
 });
 

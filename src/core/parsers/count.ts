@@ -24,16 +24,16 @@
  * Example: `netstat -an | grep -c SYN_RECV` printing `128` gives `tcp.state.SYN_RECV = 128`.
  */
 import type { Facts } from '../facts/types.js';
-import { normalizeState } from './lib/sockets.js';
+import { normalizeState, stateFilter } from './lib/sockets.js';
 import { shapeOf, words } from './lib/shell.js';
 import { blank, cannotRead, defineParser, fact, fields, head, lines, nothing, round } from './lib/util.js';
 
 const STATE_WORD_RE = /\b(ESTAB(?:LISHED)?|SYN[-_]SENT|SYN[-_]RECV|FIN[-_]WAIT-?[12]|TIME[-_]WAIT|CLOSE[-_]WAIT|LAST[-_]ACK|LISTEN|CLOSING)\b/i;
 
-/** The state a command line selects: `state X`, or a state word in a grep pattern. */
+/** The state a command line selects: an `ss ... state X` filter, or a state word in a grep pattern. */
 function commandState(command: string): string | undefined {
-  const st = /\bstate\s+([a-z0-9-]+)/i.exec(command);
-  if (st) return normalizeState(st[1]);
+  const st = stateFilter(command);
+  if (st) return st;
   const g = STATE_WORD_RE.exec(command);
   return g ? normalizeState(g[1].replace(/FIN[-_]WAIT-?([12])/i, 'FIN_WAIT$1')) : undefined;
 }
@@ -59,8 +59,8 @@ function peerColumn(command: string): boolean | undefined {
   const col = /\$(\d+)/.exec(sh.filters.join(' '))?.[1];
   if (!col) return undefined;
   const n = Number(col);
-  const stateFiltered = /\bstate\s+[a-z]/i.test(sh.base);
-  if (sh.program === 'ss') return stateFiltered ? n === 4 : n === 5;
+  // ss prints no State column when its filter selects one state
+  if (sh.program === 'ss') return stateFilter(sh.base) !== undefined ? n === 4 : n === 5;
   if (sh.program === 'netstat') return n === 5;
   return undefined;
 }

@@ -20,6 +20,7 @@
  * gives `ethtool.k.generic-receive-offload = true`, `ethtool.k.rx-checksumming = false`.
  */
 import type { Facts } from '../facts/types.js';
+import { ethtoolInterface, titleInterface } from './lib/ethtool.js';
 import { blank, cannotRead, defineParser, fact, head, key, lines, nothing } from './lib/util.js';
 
 const FEATURE_RE = /^([a-z0-9][a-z0-9-]*):\s+(on|off)\b/;
@@ -45,7 +46,7 @@ export const ethtoolK = defineParser({
   detect(text) {
     const ls = head(text, 30);
     if (ls.length === 0) return 0;
-    let s = /^Features for \S+:?$/.test(ls[0].trim()) ? 0.6 : 0;
+    let s = titleInterface(ls[0].trim(), 'Features') !== undefined ? 0.6 : 0;
     const hit = ls.filter((l) => FEATURE_RE.test(l.trim())).length;
     s += 0.4 * (hit / ls.length);
     return hit === 0 ? 0 : s;
@@ -53,12 +54,12 @@ export const ethtoolK = defineParser({
   parse(text, command) {
     if (blank(text)) return nothing();
     const facts: Facts = {};
-    let iface = /ethtool\s+(?:-k|--show-features|--show-offload)\s+(\S+)/.exec(command ?? '')?.[1];
+    let iface = ethtoolInterface(command, ['-k', '--show-features', '--show-offload']);
     for (const l of lines(text)) {
       const t = l.trim();
-      const f = /^Features for (\S+?):?$/.exec(t);
-      if (f) {
-        iface = f[1];
+      const f = titleInterface(t, 'Features');
+      if (f !== undefined) {
+        iface = f;
         continue;
       }
       const m = FEATURE_RE.exec(t);

@@ -21,6 +21,7 @@
  * gives `ethtool.l.max.combined = 32`, `ethtool.l.current.combined = 16`.
  */
 import type { Facts } from '../facts/types.js';
+import { ethtoolInterface, titleInterface } from './lib/ethtool.js';
 import { blank, cannotRead, defineParser, fact, head, int, key, lines, nothing } from './lib/util.js';
 
 export const ethtoolL = defineParser({
@@ -54,12 +55,12 @@ export const ethtoolL = defineParser({
     if (blank(text)) return nothing();
     const facts: Facts = {};
     let section: 'max' | 'current' | undefined;
-    let iface = /ethtool\s+(?:-l|--show-channels)\s+(\S+)/.exec(command ?? '')?.[1];
+    let iface = ethtoolInterface(command, ['-l', '--show-channels']);
     for (const l of lines(text)) {
       const t = l.trim();
-      const c = /^Channel parameters for (\S+?):?$/.exec(t);
-      if (c) {
-        iface = c[1];
+      const c = titleInterface(t, 'Channel parameters');
+      if (c !== undefined) {
+        iface = c;
         continue;
       }
       if (/^Pre-set maximums/i.test(t)) section = 'max';

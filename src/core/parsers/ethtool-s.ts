@@ -23,7 +23,10 @@
  * with `--command "ethtool -S eth0"` gives `ethtool.S.eth0.port.rx_dropped = 12028`.
  */
 import type { Facts } from '../facts/types.js';
+import { ethtoolInterface } from './lib/ethtool.js';
 import { blank, cannotRead, defineParser, fact, head, imbalance, key, lines, nothing } from './lib/util.js';
+
+const OPTIONS = ['-S', '--statistics'];
 
 const QUEUE_RES = [/^rx_queue_(\d+)_packets$/, /^rx-(\d+)\.packets$/, /^rx(\d+)_packets$/, /^rxq(\d+): rx_pkts$/, /^queue_(\d+)_rx_cnt$/, /^rx_(\d+)_packets$/, /^\[(\d+)\]: rx_ucast_packets$/];
 
@@ -60,15 +63,15 @@ export const ethtoolS = defineParser({
   },
   parse(text, command) {
     if (blank(text)) return nothing();
-    let iface = /ethtool\s+(?:-S|--statistics)\s+(\S+)/.exec(command ?? '')?.[1];
+    let iface = ethtoolInterface(command, OPTIONS);
     const raw: [string, number][] = [];
     const warnings: string[] = [];
     for (const l of lines(text)) {
       const t = l.trim();
       if (t === '') continue;
-      const c = /^#\s*ethtool\s+-S\s+(\S+)/.exec(t);
-      if (c) {
-        iface ??= c[1];
+      const c = t.startsWith('#') ? ethtoolInterface(t, OPTIONS) : undefined;
+      if (c !== undefined) {
+        iface ??= c;
         continue;
       }
       if (/^NIC statistics:?$/.test(t)) continue;

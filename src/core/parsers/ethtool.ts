@@ -26,6 +26,7 @@
  * gives `ethtool.speedMbps = 1000`, `ethtool.duplex = "Full"`, `ethtool.autoneg = true`, `ethtool.link = true`.
  */
 import type { Facts } from '../facts/types.js';
+import { ethtoolInterface, titleInterface } from './lib/ethtool.js';
 import { blank, cannotRead, defineParser, fact, head, key, lines, nothing } from './lib/util.js';
 
 function maxMode(modes: string): number | undefined {
@@ -76,9 +77,9 @@ export const ethtool = defineParser({
     for (const l of lines(text)) {
       const t = l.trim();
       if (t === '' || t.startsWith('#')) continue;
-      const s = /^Settings for (\S+?):?$/.exec(t);
-      if (s) {
-        iface = s[1];
+      const s = titleInterface(t, 'Settings');
+      if (s !== undefined) {
+        iface = s;
         continue;
       }
       if (/^(Cannot|netlink error)/i.test(t)) {
@@ -113,7 +114,7 @@ export const ethtool = defineParser({
     if (adv !== undefined) facts['ethtool.advertisedMaxMbps'] = adv;
     const lp = maxMode(raw.get('Link partner advertised link modes') ?? '');
     if (lp !== undefined) facts['ethtool.partnerMaxMbps'] = lp;
-    iface ??= /ethtool\s+(?!-)(\S+)/.exec(command ?? '')?.[1];
+    iface ??= ethtoolInterface(command);
     const warnings: string[] = [];
     if (Object.keys(facts).length === 0) {
       warnings.push(cannotRead('ethtool IF', 'no `Speed:` / `Duplex:` / `Link detected:` lines', 'Try `ethtool <interface>` (as root for all fields).'));

@@ -26,7 +26,7 @@
  * `netstat.TcpExt.TCPLossProbes = 12`.
  */
 import type { Facts } from '../facts/types.js';
-import { counterSpecs, DERIVED_SPECS, deriveCounters, guessGroup, lookupHistogram, lookupSentence, normalizeSentence } from './lib/mib.js';
+import { counterFact, counterSpecs, DERIVED_SPECS, deriveCounters, guessGroup, lookupHistogram, lookupSentence, normalizeSentence } from './lib/mib.js';
 import { blank, cannotRead, defineParser, head, lines, nothing } from './lib/util.js';
 
 const GROUP_RE = /^([A-Za-z][A-Za-z0-9]*):\s*$/;
@@ -48,8 +48,6 @@ const MEMO_MAX = 4096;
 const sentenceMemo = new Map<string, string>();
 const resolvedMemo = new Map<string, Map<string, Resolved | null>>();
 let resolvedCount = 0;
-const factNames = new Map<string, Map<string, string>>();
-let factNameCount = 0;
 
 /** The normalized sentence of a printed line whose number is replaced by `#`. */
 function sentenceKey(template: string): string {
@@ -71,7 +69,7 @@ function resolveSentence(sentence: string, group: string | undefined): Resolved 
   const hit = lookupSentence(sentence, group);
   const r: Resolved | null = hit
     ? {
-        fact: `netstat.${hit.group}.${hit.name}`,
+        fact: counterFact(hit.group, hit.name),
         ...(hit.ambiguous && !group ? { ambiguous: `"${sentence.replace('# ', '')}" read as ${hit.group}.${hit.name}` } : {}),
       }
     : null;
@@ -84,24 +82,6 @@ function resolveSentence(sentence: string, group: string | undefined): Resolved 
   byGroup.set(sentence, r);
   resolvedCount++;
   return r;
-}
-
-/** `netstat.<group>.<name>`, built once per pair. */
-function factName(group: string, name: string): string {
-  let byGroup = factNames.get(group);
-  let f = byGroup?.get(name);
-  if (f === undefined) {
-    f = `netstat.${group}.${name}`;
-    if (factNameCount >= MEMO_MAX) {
-      factNames.clear();
-      factNameCount = 0;
-      byGroup = undefined;
-    }
-    if (!byGroup) factNames.set(group, (byGroup = new Map()));
-    byGroup.set(name, f);
-    factNameCount++;
-  }
-  return f;
 }
 
 const leadMemo = new Map<string, string>();
@@ -211,7 +191,7 @@ function read(text: string): Read {
         // An ICMP histogram line ("destination unreachable: 12"), meaningful under a histogram header.
         const suffix = lookupHistogram(k);
         if (suffix && histogram !== undefined) {
-          facts[factName(group ?? 'Icmp', `${histogram}${suffix}`)] = value;
+          facts[counterFact(group ?? 'Icmp', `${histogram}${suffix}`)] = value;
           stored++;
         } else unknown.push(k);
         continue;
@@ -219,7 +199,7 @@ function read(text: string): Read {
       const grp = group ?? guessGroup(k);
       if (!grp) unknown.push(`${k}: ${value}`);
       else {
-        facts[factName(grp, k)] = value;
+        facts[counterFact(grp, k)] = value;
         stored++;
       }
       continue;

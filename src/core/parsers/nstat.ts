@@ -21,15 +21,14 @@
  * gives `netstat.Ip.InReceives = 2`, `netstat.TcpExt.TCPRcvCoalesce = 1`.
  */
 import type { Facts } from '../facts/types.js';
-import { counterSpecs, DERIVED_SPECS, deriveCounters, splitMibName } from './lib/mib.js';
-import { blank, cannotRead, defineParser, fields, head, lines, nothing } from './lib/util.js';
+import { counterFact, counterLine, counterSpecs, DERIVED_SPECS, deriveCounters, type CounterLine } from './lib/mib.js';
+import { blank, cannotRead, defineParser, head, lines, nothing } from './lib/util.js';
 
-function isNstatLine(l: string): boolean {
-  const f = fields(l);
-  if (f.length < 2 || f.length > 3) return false;
-  if (!/^-?\d+$/.test(f[1])) return false;
-  if (f.length === 3 && !/^-?\d+(\.\d+)?$/.test(f[2])) return false;
-  return splitMibName(f[0]) !== undefined;
+/** A counter line shaped as nstat prints it: name, value and at most a rate. */
+function nstatLine(l: string): CounterLine | undefined {
+  const c = counterLine(l);
+  if (!c || c.rest.length > 1 || (c.rest.length === 1 && !/^-?\d+(\.\d+)?$/.test(c.rest[0]))) return undefined;
+  return c;
 }
 
 export const nstat = defineParser({
@@ -54,11 +53,11 @@ export const nstat = defineParser({
     let rate = 0;
     let v6 = 0;
     for (const l of body) {
-      if (!isNstatLine(l)) continue;
+      const c = nstatLine(l);
+      if (!c) continue;
       hit++;
-      const f = fields(l);
-      if (f.length === 3) rate++;
-      if (/6$/.test(splitMibName(f[0])?.group ?? '')) v6++;
+      if (c.rest.length === 1) rate++;
+      if (/6$/.test(c.group)) v6++;
     }
     const s = hit / body.length;
     if (hit === 0) return 0;
@@ -74,13 +73,12 @@ export const nstat = defineParser({
     for (const l of lines(text)) {
       const t = l.trim();
       if (t === '' || t.startsWith('#')) continue;
-      const f = fields(t);
-      const split = f.length >= 2 && /^-?\d+$/.test(f[1]) ? splitMibName(f[0]) : undefined;
-      if (!split) {
+      const c = counterLine(t);
+      if (!c) {
         unread++;
         continue;
       }
-      facts[`netstat.${split.group}.${split.name}`] = Number(f[1]);
+      facts[counterFact(c.group, c.name)] = c.value;
     }
     deriveCounters(facts);
     const warnings: string[] = [];

@@ -19,9 +19,9 @@
  * ```
  * gives `netstat.Tcp.RetransSegs = 1`, `netstat.Tcp.OutSegs = 1520`.
  */
-import { counterSpecs, DERIVED_SPECS, splitMibName } from './lib/mib.js';
+import { counterLine, counterSpecs, DERIVED_SPECS } from './lib/mib.js';
 import { detectPairs, readPairs } from './lib/pairs.js';
-import { blank, cannotRead, defineParser, fields, head, nothing } from './lib/util.js';
+import { blank, cannotRead, defineParser, head, nothing } from './lib/util.js';
 
 export const procNetSnmp = defineParser({
   meta: {
@@ -43,9 +43,8 @@ export const procNetSnmp = defineParser({
     if (ls.length < 3) return 0;
     let v6 = 0;
     for (const l of ls) {
-      const f = fields(l);
-      const s = f.length === 2 && /^\d+$/.test(f[1]) ? splitMibName(f[0]) : undefined;
-      if (s && /6$/.test(s.group)) v6++;
+      const c = counterLine(l);
+      if (c && c.rest.length === 0 && /6$/.test(c.group)) v6++;
     }
     return v6 === ls.length ? 0.8 : 0;
   },

@@ -9,6 +9,7 @@
  * required (matching is case-insensitive, trailing dots ignored).
  */
 import type { FactSpec } from '../../facts/types.js';
+import { fields } from './util.js';
 
 /** One counter: group, name, `netstat -s` sentences (first = current wording), meaning when not obvious. */
 type Row = readonly [group: string, name: string, sentences: string, meaning?: string];
@@ -327,6 +328,56 @@ export function splitMibName(full: string): { group: string; name: string } | un
     }
   }
   return undefined;
+}
+
+/** Fact names built so far, by group then name (a paste repeats the same few hundred). */
+const factNames = new Map<string, Map<string, string>>();
+let factNameCount = 0;
+const FACT_NAMES_MAX = 4096;
+
+/**
+ * The fact of one counter, `netstat.<Group>.<Name>`, whichever output printed it.
+ * @param group the MIB group, e.g. `TcpExt`
+ * @param name the counter name in the group, e.g. `ListenOverflows`
+ * @returns the fact name (built once per pair, the table starts over past 4096 names)
+ */
+export function counterFact(group: string, name: string): string {
+  let byGroup = factNames.get(group);
+  let f = byGroup?.get(name);
+  if (f === undefined) {
+    f = `netstat.${group}.${name}`;
+    if (factNameCount >= FACT_NAMES_MAX) {
+      factNames.clear();
+      factNameCount = 0;
+      byGroup = undefined;
+    }
+    if (!byGroup) factNames.set(group, (byGroup = new Map()));
+    byGroup.set(name, f);
+    factNameCount++;
+  }
+  return f;
+}
+
+/** A counter line as `nstat` and `/proc/net/snmp6` print it. */
+export interface CounterLine {
+  group: string;
+  name: string;
+  value: number;
+  /** The fields after the value: nstat's rate (`0.0`), none in /proc/net/snmp6. */
+  rest: string[];
+}
+
+/**
+ * Read a line naming a counter the kernel's way, then its value:
+ * `TcpExtListenOverflows   12   0.0` (nstat), `Ip6InReceives   7` (/proc/net/snmp6).
+ * @param line one line
+ * @returns the group, name, value and the fields after it, or undefined
+ */
+export function counterLine(line: string): CounterLine | undefined {
+  const f = fields(line);
+  if (f.length < 2 || !/^-?\d+$/.test(f[1])) return undefined;
+  const split = splitMibName(f[0]);
+  return split ? { group: split.group, name: split.name, value: Number(f[1]), rest: f.slice(2) } : undefined;
 }
 
 /** Counters the catalog documents one by one (the rest are `netstat.*.*`). */

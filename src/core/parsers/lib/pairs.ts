@@ -8,7 +8,7 @@
  * and for the name/value lines of `/proc/net/snmp6` (`Ip6InReceives  7`).
  */
 import type { Facts } from '../../facts/types.js';
-import { deriveCounters, splitMibName } from './mib.js';
+import { counterFact, counterLine, deriveCounters } from './mib.js';
 import { fields, lines } from './util.js';
 
 /** What the pair reader found. */
@@ -52,19 +52,16 @@ export function readPairs(text: string): PairsRead {
         );
       }
       const n = Math.min(pending.names.length, rest.length);
-      for (let i = 0; i < n; i++) facts[`netstat.${group}.${pending.names[i]}`] = Number(rest[i]);
+      for (let i = 0; i < n; i++) facts[counterFact(group, pending.names[i])] = Number(rest[i]);
       if (!groups.includes(group)) groups.push(group);
       pending = undefined;
       continue;
     }
-    const f = fields(t);
-    if (f.length === 2 && /^-?\d+$/.test(f[1])) {
-      const split = splitMibName(f[0]);
-      if (split) {
-        facts[`netstat.${split.group}.${split.name}`] = Number(f[1]);
-        if (!groups.includes(split.group)) groups.push(split.group);
-        continue;
-      }
+    const c = counterLine(t);
+    if (c && c.rest.length === 0) {
+      facts[counterFact(c.group, c.name)] = c.value;
+      if (!groups.includes(c.group)) groups.push(c.group);
+      continue;
     }
     unread++;
   }

@@ -88,7 +88,9 @@ export function stateAt(text: string, s: number, e: number): string | undefined 
 }
 
 /**
- * The state an `ss ... state X` filter selects, when it names exactly one.
+ * The TCP state a command line names with an `ss ... state X` filter, when it
+ * selects exactly one (ss then prints no State column): `state time-wait`
+ * gives `TIME_WAIT`; two states or a group such as `connected` give none.
  * @param command the command line
  * @returns the state, or undefined
  */
