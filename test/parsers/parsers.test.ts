@@ -21,7 +21,8 @@ import {
 
 import { ethtoolInterface, titleInterface } from '../../src/core/parsers/lib/ethtool.js';
 import { counterFact, counterLine } from '../../src/core/parsers/lib/mib.js';
-import { stateFilter } from '../../src/core/parsers/lib/sockets.js';
+import { linkFacts, newLink } from '../../src/core/parsers/lib/links.js';
+import { NO_STATE, SocketStats, stateFilter } from '../../src/core/parsers/lib/sockets.js';
 
 const facts = (text: string, command?: string) => parseOutput(text, { command }).facts;
 
@@ -146,6 +147,28 @@ describe('sockets', () => {
   it('ss -s gives TIME_WAIT and orphans', () => {
     const f = facts('Total: 3318\nTCP:   53591 (estab 2204, closed 51260, orphaned 4, timewait 51203)\n');
     expect(f).toMatchObject({ 'tcp.state.TIME_WAIT': 51203, 'tcp.state.ESTABLISHED': 2204, 'ss.s.orphaned': 4 });
+  });
+});
+
+describe('socket and interface facts', () => {
+  it('makes no state facts for rows without a state, and no queue fill where Send-Q is not the backlog', () => {
+    const s = new SocketStats();
+    s.add(NO_STATE, '0', '0', '10.0.0.1:22', '10.0.0.2:50000');
+    s.add('LISTEN', '3', '0', '0.0.0.0:80', '0.0.0.0:*');
+    const f = s.facts({ withTotal: false, backlog: false });
+    expect(Object.keys(f).filter((k) => /^tcp\.state\.|\.sendQ$|^ss\.listen\.(full|maxFill)$/.test(k))).toEqual(['tcp.state.LISTEN']);
+    expect(f).toMatchObject({ 'tcp.peer.top': '10.0.0.2:50000', 'ss.listen.count': 1, 'ss.listen.0.0.0.0:80.recvQ': 3 });
+    expect(s.facts({ withTotal: true, backlog: true })).toMatchObject({ 'tcp.state.total': 2, 'ss.listen.0.0.0.0:80.sendQ': 0, 'ss.listen.full': 0 });
+  });
+
+  it('sums interface errors only when asked', () => {
+    const eth0 = newLink('eth0');
+    eth0.up = true;
+    eth0.counters = { rx_errors: 3, tx_dropped: 2 };
+    expect(linkFacts([eth0])).toMatchObject({ 'link.eth0.rx_errors': 3, 'link.errors': 3, 'link.dropped': 2 });
+    const f = linkFacts([eth0], { sums: false });
+    expect(f['link.eth0.rx_errors']).toBe(3);
+    expect(Object.keys(f).filter((k) => /^link\.(errors|dropped|collisions)$/.test(k))).toEqual([]);
   });
 });
 

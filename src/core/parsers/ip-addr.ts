@@ -48,8 +48,6 @@ export const ipAddr = defineParser({
     }
     const warnings: string[] = [];
     if (truncated > 0) warnings.push(`${truncated} "Message truncated" line(s): some interfaces may be missing.`);
-    const facts = linkFacts(links);
-    for (const k of Object.keys(facts)) if (/^link\.(errors|dropped|collisions)$/.test(k)) delete facts[k];
-    return { facts, warnings };
+    return { facts: linkFacts(links, { sums: false }), warnings };
   },
 });

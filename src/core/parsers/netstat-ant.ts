@@ -102,10 +102,7 @@ export const netstatAnt = defineParser({
         warnings: [cannotRead('netstat -ant', 'no rows like `tcp 0 0 10.0.0.1:22 10.0.0.2:50000 ESTABLISHED`', 'Try `netstat -ant` (or `ss -tan`) without grep or awk.')],
       };
     }
-    const facts = stats.facts({ withTotal: listsEverySocket(command) });
-    delete facts['ss.listen.full'];
-    delete facts['ss.listen.maxFill'];
-    for (const k of Object.keys(facts)) if (k.startsWith('ss.listen.') && k.endsWith('.sendQ')) delete facts[k];
+    const facts = stats.facts({ withTotal: listsEverySocket(command), backlog: false });
     if (skipped > 0) warnings.push(`Skipped ${skipped} line(s) that are not TCP socket rows.`);
     return { facts, warnings };
   },

@@ -35,9 +35,10 @@ const SUMMED = ['rx_errors', 'tx_errors', 'rx_dropped', 'tx_dropped'] as const;
 /**
  * Facts for a set of interfaces.
  * @param links the interfaces
+ * @param opts `sums`: sum errors, drops and collisions over the interfaces (`link.errors`...)
  * @returns per-interface and aggregate facts
  */
-export function linkFacts(links: Link[]): Facts {
+export function linkFacts(links: Link[], opts: { sums: boolean } = { sums: true }): Facts {
   const f: Facts = {};
   let mtuMin: number | undefined;
   let errors = 0;
@@ -76,7 +77,7 @@ export function linkFacts(links: Link[]): Facts {
   }
   f['link.count'] = links.length;
   if (mtuMin !== undefined) f['link.mtu.min'] = mtuMin;
-  if (counted > 0) {
+  if (opts.sums && counted > 0) {
     f['link.errors'] = errors;
     f['link.dropped'] = dropped;
     if (withCollisions > 0) f['link.collisions'] = collisions;

@@ -180,6 +180,9 @@ interface PerState {
   otherPorts: Map<string, number>;
 }
 
+/** The state of a row whose listing shows none (`ss ... state X` pasted without its command). */
+export const NO_STATE = '';
+
 /** Aggregation of socket rows. The hot path reads positions in the pasted text and slices little. */
 export class SocketStats {
   /** TCP rows read. */
@@ -268,16 +271,19 @@ export class SocketStats {
   }
 
   /**
-   * Facts for the rows read.
-   * @param opts `withTotal`: emit `tcp.state.total` (false for filtered listings)
+   * Facts for the rows read. Rows added with the state {@link NO_STATE} count
+   * toward `total` and the peers, not toward any state.
+   * @param opts `withTotal`: emit `tcp.state.total` (false for filtered listings);
+   *   `backlog`: a listener's Send-Q is its accept queue size (ss; netstat prints 0 there),
+   *   so emit `ss.listen.*.sendQ`, `ss.listen.full` and `ss.listen.maxFill`
    * @returns the facts
    */
-  facts(opts: { withTotal: boolean }): Facts {
+  facts(opts: { withTotal: boolean; backlog: boolean }): Facts {
     const f: Facts = {};
-    for (const [state, p] of this.states) f[`tcp.state.${state}`] = p.n;
+    for (const [state, p] of this.states) if (state !== NO_STATE) f[`tcp.state.${state}`] = p.n;
     if (opts.withTotal && this.total > 0) f['tcp.state.total'] = this.total;
     for (const [state, p] of this.states) {
-      if (state === 'LISTEN') continue;
+      if (state === 'LISTEN' || state === NO_STATE) continue;
       const top = p.peers.max(dotted);
       if (top && p.n > 0) {
         f[`tcp.state.${state}.topPeer`] = top[0];
@@ -310,7 +316,7 @@ export class SocketStats {
         // old ss prints `*:80` for the wildcard address; modern ss prints `0.0.0.0:80`
         const k = key(local.startsWith('*:') ? `0.0.0.0${local.slice(1)}` : local);
         f[`ss.listen.${k}.recvQ`] = q.recvQ;
-        f[`ss.listen.${k}.sendQ`] = q.sendQ;
+        if (opts.backlog) f[`ss.listen.${k}.sendQ`] = q.sendQ;
         if (q.sendQ > 0) {
           if (q.recvQ >= q.sendQ) full++;
           maxFill = Math.max(maxFill, q.recvQ / q.sendQ);
@@ -319,8 +325,10 @@ export class SocketStats {
         if (c >= 0) ports.add(local.slice(c + 1));
       }
       f['ss.listen.count'] = this.listeners.size;
-      f['ss.listen.full'] = full;
-      f['ss.listen.maxFill'] = round(maxFill);
+      if (opts.backlog) {
+        f['ss.listen.full'] = full;
+        f['ss.listen.maxFill'] = round(maxFill);
+      }
       f['ss.listen.ports'] = [...ports].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b)).join(' ');
     }
     return f;

@@ -6,7 +6,7 @@
  * continuation lines of `-i` / `-e`.
  */
 import type { Facts, ParseResult } from '../../facts/types.js';
-import { fieldRanges, firstFields, intAt, listsEverySocket, normalizeState, SocketStats, stateAt, stateFilter } from './sockets.js';
+import { fieldRanges, firstFields, intAt, listsEverySocket, normalizeState, NO_STATE, SocketStats, stateAt, stateFilter } from './sockets.js';
 import { blank, cannotRead, head, nothing } from './util.js';
 
 const NETIDS = new Set(['tcp', 'udp', 'raw', 'u_str', 'u_dgr', 'u_seq', 'nl', 'p_raw', 'p_dgr', 'sctp', 'mptcp', 'tipc', 'v_str', 'v_dgr', 'xdp', 'icmp6', 'tcp6', 'udp6', 'unix']);
@@ -145,7 +145,7 @@ export function parseSsTable(text: string, command: string | undefined, label: s
     if (!state) {
       if (!filter) {
         noState++;
-        state = 'UNKNOWN';
+        state = NO_STATE;
       } else state = filter;
     }
     if (state === 'CLOSE' && j === 2 && text.startsWith('UNCONN', r[2])) {
@@ -155,10 +155,8 @@ export function parseSsTable(text: string, command: string | undefined, label: s
     stats.addAt(state, text, r[2 * j + 4], r[2 * j + 5], r[2 * j + 6], r[2 * j + 7], rq, sq);
   }
   const filtered = !listsEverySocket(command) || filter !== undefined;
-  const facts: Facts = stats.facts({ withTotal: !filtered && noState === 0 });
+  const facts: Facts = stats.facts({ withTotal: !filtered && noState === 0, backlog: true });
   if (noState > 0) {
-    delete facts['tcp.state.UNKNOWN'];
-    for (const k of Object.keys(facts)) if (k.startsWith('tcp.state.UNKNOWN.')) delete facts[k];
     facts['tcp.sockets'] = noState;
     warnings.push(
       `${noState} row(s) have no State column (an \`ss ... state X\` listing?); say which state, e.g. \`--command "ss -tan state time-wait"\`.`,
