@@ -224,6 +224,8 @@ describe('readers shared by several parsers', () => {
     expect(counterLine('TcpExtListenOverflows           12                 0.0')).toEqual({ group: 'TcpExt', name: 'ListenOverflows', value: 12, rest: ['0.0'] });
     expect(counterLine('Ip6InReceives                   \t7')).toEqual({ group: 'Ip6', name: 'InReceives', value: 7, rest: [] });
     expect(counterLine('NotACounter 12')).toBeUndefined();
+    expect(counterLine('TcpExt: 0 0 0')).toBeUndefined();
+    expect(counterLine('IcmpMsg: 707 4')).toBeUndefined();
     expect(counterLine('TcpExtListenOverflows twelve')).toBeUndefined();
     expect(counterFact('TcpExt', 'PAWSPassive')).toBe('netstat.TcpExt.PAWSPassive');
   });

@@ -39,12 +39,20 @@ export function factCatalog(): CatalogEntry[] {
 let patterns: RegExp[] | undefined;
 let exact: Set<string> | undefined;
 
+/**
+ * The fact names a catalog name stands for: itself, or with each `*` one
+ * dynamic part (which may contain dots: an address, `eth0.11`).
+ * @param name a catalog name, e.g. `link.*.rx_errors`
+ * @returns a regular expression matching whole fact names
+ */
+export function factPattern(name: string): RegExp {
+  return new RegExp(`^${name.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^\\s]+?')}$`);
+}
+
 function compile(): void {
   const names = factCatalog().map((e) => e.name);
   exact = new Set(names.filter((n) => !n.includes('*')));
-  patterns = names
-    .filter((n) => n.includes('*'))
-    .map((n) => new RegExp(`^${n.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^\\s]+?')}$`));
+  patterns = names.filter((n) => n.includes('*')).map(factPattern);
 }
 
 /**

@@ -21,7 +21,7 @@
  * ```
  * gives `link.ens33.mtu = 1500`, `link.ens33.rx_errors = 0`, `link.ens33.ipv4 = "192.168.71.137"`.
  */
-import { ADDR_SPECS, LINK_SPECS, linkFacts, newLink, type Link } from './lib/links.js';
+import { ADDR_SPECS, LINK_SPECS, linkCounterSpecs, linkFacts, newLink, SUM_SPECS, type Link } from './lib/links.js';
 import { blank, cannotRead, defineParser, fields, head, lines, nothing } from './lib/util.js';
 
 const NEW_HEAD_RE = /^(\S+?):?\s+flags=\d+<([^>]*)>\s+mtu\s+(\d+)/;
@@ -53,7 +53,15 @@ export const ifconfig = defineParser({
     compatible: ['net-tools 1.60 (RHEL 6, Ubuntu 16.04)', 'net-tools 2.x (RHEL 7+, Ubuntu 18.04+)'],
     detectHints: ['`eth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500`', '`eth0      Link encap:Ethernet  HWaddr ...`'],
     tags: ['nic', 'link', 'mtu', 'errors'],
-    facts: [...LINK_SPECS, ...ADDR_SPECS],
+    facts: [
+      ...LINK_SPECS,
+      ...SUM_SPECS,
+      ...linkCounterSpecs([
+        'rx_packets', 'rx_bytes', 'rx_errors', 'rx_dropped', 'rx_overruns', 'rx_frame',
+        'tx_packets', 'tx_bytes', 'tx_errors', 'tx_dropped', 'tx_overruns', 'tx_carrier', 'collisions',
+      ]),
+      ...ADDR_SPECS,
+    ],
     cost: { readOnly: true, needsRoot: false, packages: ['net-tools'], equivalents: ['ip -s link', 'ip addr'] },
     groupedNumbers: true,
   },

@@ -30,7 +30,7 @@ export const ipAddr = defineParser({
     compatible: ['iproute2 2.6 to 6.x'],
     detectHints: ['`2: eth0: <...> mtu 1500 ...` followed by `    inet 10.0.0.5/24 ...`'],
     tags: ['nic', 'address', 'mtu'],
-    facts: [...LINK_SPECS.filter((s) => /mtu|count|up|state/.test(s.name)), ...ADDR_SPECS],
+    facts: [...LINK_SPECS, ...ADDR_SPECS],
     cost: { readOnly: true, needsRoot: false, packages: ['iproute2'], equivalents: ['ifconfig -a'] },
   },
   detect(text) {

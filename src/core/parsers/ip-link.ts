@@ -24,8 +24,8 @@
  * ```
  * gives `link.eth0.rx_errors = 812`, `link.collisions = 88213`, `link.errors = 5932`.
  */
-import { readIproute, isLinkHeader } from './lib/iproute.js';
-import { LINK_SPECS, linkFacts } from './lib/links.js';
+import { IPROUTE_COUNTERS, readIproute, isLinkHeader } from './lib/iproute.js';
+import { LINK_SPECS, linkCounterSpecs, linkFacts, SUM_SPECS } from './lib/links.js';
 import { blank, cannotRead, defineParser, head, nothing } from './lib/util.js';
 
 export const ipLink = defineParser({
@@ -36,7 +36,7 @@ export const ipLink = defineParser({
     compatible: ['iproute2 3.10 (RHEL 7) to 6.x', 'old and right-aligned counter layouts', '-o one-line output'],
     detectHints: ['`2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 ...`', '`RX: bytes packets errors dropped ...`'],
     tags: ['nic', 'link', 'mtu', 'errors'],
-    facts: LINK_SPECS,
+    facts: [...LINK_SPECS, ...SUM_SPECS, ...linkCounterSpecs(IPROUTE_COUNTERS)],
     cost: { readOnly: true, needsRoot: false, packages: ['iproute2'], equivalents: ['ifconfig', 'netstat -i', 'cat /proc/net/dev'] },
     groupedNumbers: true,
   },

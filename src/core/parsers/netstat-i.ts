@@ -20,10 +20,10 @@
  * ```
  * gives `link.ens33.mtu = 1500`, `link.mtu.min = 1500`, `link.errors = 0`.
  */
-import { LINK_SPECS, linkFacts, newLink, type Link } from './lib/links.js';
+import { LINK_SPECS, linkCounterSpecs, linkFacts, newLink, SUM_SPECS, type Link, type LinkCounter } from './lib/links.js';
 import { blank, cannotRead, defineParser, fields, head, lines, nothing } from './lib/util.js';
 
-const COLS: Record<string, string> = {
+const COLS: Record<string, LinkCounter> = {
   'RX-OK': 'rx_packets', 'RX-ERR': 'rx_errors', 'RX-DRP': 'rx_dropped', 'RX-OVR': 'rx_overruns',
   'TX-OK': 'tx_packets', 'TX-ERR': 'tx_errors', 'TX-DRP': 'tx_dropped', 'TX-OVR': 'tx_overruns',
 };
@@ -36,7 +36,7 @@ export const netstatI = defineParser({
     compatible: ['net-tools 1.60 (with Met column)', 'net-tools 2.x'],
     detectHints: ['`Kernel Interface table`', 'header `Iface MTU RX-OK RX-ERR RX-DRP RX-OVR TX-OK ...`'],
     tags: ['nic', 'link', 'errors'],
-    facts: LINK_SPECS.filter((s) => !/collisions|state/.test(s.name)),
+    facts: [...LINK_SPECS.filter((s) => s.name !== 'link.*.state'), ...SUM_SPECS.filter((s) => s.name !== 'link.collisions'), ...linkCounterSpecs(Object.values(COLS))],
     cost: { readOnly: true, needsRoot: false, packages: ['net-tools'], equivalents: ['ip -s link', 'cat /proc/net/dev'] },
     groupedNumbers: true,
   },

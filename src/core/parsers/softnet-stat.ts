@@ -13,7 +13,7 @@
  * Output facts: `softnet.processed`, `softnet.dropped`, `softnet.time_squeeze`,
  * `softnet.received_rps`, `softnet.flow_limit_count`, `softnet.cpus`,
  * `softnet.imbalance` (busiest CPU processed / mean), `softnet.busiestCpu`,
- * `softnet.cpu<N>.processed|dropped|time_squeeze`.
+ * `softnet.cpu_collision`, `softnet.cpu<N>.processed|dropped|time_squeeze`.
  *
  * Example (insights-core fixture):
  * ```
@@ -44,7 +44,10 @@ export const softnetStat = defineParser({
       fact('softnet.cpus', 'number', 'CPU rows read', 'count'),
       fact('softnet.imbalance', 'number', 'busiest CPU processed / mean over CPUs (1 = even)', 'ratio'),
       fact('softnet.busiestCpu', 'number', 'the CPU that processed most packets'),
-      fact('softnet.*.processed', 'number', 'per CPU (softnet.cpu0.processed, also .dropped and .time_squeeze)', 'count'),
+      fact('softnet.cpu_collision', 'number', 'times a CPU found a device transmit lock taken, summed (always 0 on current kernels)', 'count'),
+      fact('softnet.*.processed', 'number', 'packets one CPU processed (softnet.cpu0.processed)', 'count'),
+      fact('softnet.*.dropped', 'number', 'packets one CPU dropped because its backlog queue was full', 'count'),
+      fact('softnet.*.time_squeeze', 'number', 'times one CPU ran out of budget or time with work left', 'count'),
     ],
     cost: { readOnly: true, needsRoot: false },
   },

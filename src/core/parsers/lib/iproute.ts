@@ -3,11 +3,20 @@
  * output, shared by the `ip-link` and `ip-addr` parsers.
  */
 import { fields, lines } from './util.js';
-import { newLink, type Link } from './links.js';
+import { newLink, type Link, type LinkCounter } from './links.js';
 
 const HEAD_RE = /^(\d+):\s+([^:\s]+(?::[^:\s]+)*?):\s+<([^>]*)>(.*)$/;
 
 const COLUMN: Record<string, string> = { collsns: 'collisions', overrun: 'overruns' };
+
+/**
+ * The counters `ip -s link` prints (old and new layouts); `ip -s -s link`
+ * adds the kinds of errors, as `rx_<kind>_errors` and `tx_<kind>_errors`.
+ */
+export const IPROUTE_COUNTERS: readonly LinkCounter[] = [
+  'rx_bytes', 'rx_packets', 'rx_errors', 'rx_dropped', 'rx_overruns', 'rx_missed', 'rx_mcast',
+  'tx_bytes', 'tx_packets', 'tx_errors', 'tx_dropped', 'tx_carrier', 'collisions', 'rx_*_errors', 'tx_*_errors',
+];
 
 /**
  * Is this line an interface header (`2: eth0: <BROADCAST,...> mtu 1500 ...`)?

@@ -86,19 +86,54 @@ export function linkFacts(links: Link[], opts: { sums: boolean } = { sums: true 
   return f;
 }
 
-/** Facts declared by the interface parsers. */
+/** Facts of every interface listing. */
 export const LINK_SPECS: FactSpec[] = [
   { name: 'link.count', type: 'number', unit: 'count', description: 'interfaces listed' },
   { name: 'link.mtu.min', type: 'number', unit: 'bytes', description: 'smallest MTU of non-loopback interfaces that are up' },
-  { name: 'link.errors', type: 'number', unit: 'count', description: 'rx + tx errors summed over non-loopback interfaces that are up' },
-  { name: 'link.dropped', type: 'number', unit: 'count', description: 'rx + tx drops summed over non-loopback interfaces that are up' },
-  { name: 'link.collisions', type: 'number', unit: 'count', description: 'collisions summed over non-loopback interfaces that are up (non-zero only on half duplex)' },
   { name: 'link.*.mtu', type: 'number', unit: 'bytes', description: 'MTU of one interface' },
   { name: 'link.*.up', type: 'boolean', description: 'the interface is administratively up' },
   { name: 'link.*.state', type: 'string', description: 'operational state (UP, DOWN, UNKNOWN)' },
-  { name: 'link.*.rx_errors', type: 'number', unit: 'count', description: 'receive errors of one interface (also tx_errors, rx_dropped, tx_dropped, rx_packets, tx_packets, rx_bytes, tx_bytes, collisions, rx_overruns, rx_missed, tx_carrier...)' },
-  { name: 'link.*.rx_dropped', type: 'number', unit: 'count', description: 'receive drops of one interface' },
 ];
+
+/** Sums over interfaces, from listings with counters. */
+export const SUM_SPECS: FactSpec[] = [
+  { name: 'link.errors', type: 'number', unit: 'count', description: 'rx + tx errors summed over non-loopback interfaces that are up' },
+  { name: 'link.dropped', type: 'number', unit: 'count', description: 'rx + tx drops summed over non-loopback interfaces that are up' },
+  { name: 'link.collisions', type: 'number', unit: 'count', description: 'collisions summed over non-loopback interfaces that are up (non-zero only on half duplex)' },
+];
+
+/** Per-interface counters, by the name the readers give them (`link.<if>.<name>`): unit and meaning. */
+const COUNTERS = {
+  rx_bytes: ['bytes', 'bytes received by one interface'],
+  tx_bytes: ['bytes', 'bytes sent by one interface'],
+  rx_packets: ['count', 'packets received by one interface'],
+  tx_packets: ['count', 'packets sent by one interface'],
+  rx_errors: ['count', 'receive errors of one interface'],
+  tx_errors: ['count', 'transmit errors of one interface'],
+  rx_dropped: ['count', 'received packets one interface dropped'],
+  tx_dropped: ['count', 'packets one interface dropped on send'],
+  rx_overruns: ['count', 'receive FIFO overruns of one interface (ip `overrun`, netstat -i `RX-OVR`)'],
+  tx_overruns: ['count', 'transmit FIFO overruns of one interface (netstat -i `TX-OVR`)'],
+  rx_missed: ['count', 'packets the NIC missed for lack of receive buffers (ip, newer iproute2)'],
+  rx_mcast: ['count', 'multicast packets received by one interface'],
+  rx_frame: ['count', 'frames received with a framing (alignment or CRC) error (ifconfig `frame`)'],
+  tx_carrier: ['count', 'carrier errors while sending (cable, link or duplex trouble)'],
+  collisions: ['count', 'collisions of one interface (non-zero only on half duplex)'],
+  'rx_*_errors': ['count', 'one kind of receive error from `ip -s -s link`: length, crc, frame, fifo, missed or overrun (and otherhost: packets for another host, dropped)'],
+  'tx_*_errors': ['count', 'one kind of transmit error from `ip -s -s link`: aborted, fifo, window, heartbeat or transns'],
+} as const satisfies Record<string, readonly [unit: string, description: string]>;
+
+/** A per-interface counter name (or pattern) of {@link linkCounterSpecs}. */
+export type LinkCounter = keyof typeof COUNTERS;
+
+/**
+ * Declare the per-interface counters a parser reads.
+ * @param names the counters, as the reader names them
+ * @returns one `link.*.<name>` spec each
+ */
+export function linkCounterSpecs(names: readonly LinkCounter[]): FactSpec[] {
+  return names.map((n): FactSpec => ({ name: `link.*.${n}`, type: 'number', unit: COUNTERS[n][0], description: COUNTERS[n][1] }));
+}
 
 /** Address facts (ip addr, ifconfig). */
 export const ADDR_SPECS: FactSpec[] = [

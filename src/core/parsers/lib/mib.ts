@@ -323,8 +323,9 @@ export function splitMibName(full: string): { group: string; name: string } | un
   for (const g of GROUPS) {
     if (full.startsWith(g) && full.length > g.length) {
       const rest = full.slice(g.length);
-      // `Ip6...` must not be read as `Ip` + `6...`; `Icmp6` before `Icmp` is ensured by order
-      if (/^[A-Z]/.test(rest) || g === 'IcmpMsg') return { group: g, name: rest };
+      // `Ip6...` must not be read as `Ip` + `6...`; `Icmp6` before `Icmp` is ensured by order;
+      // `TcpExt:` (a /proc/net/netstat header) is no counter
+      if ((/^[A-Z]/.test(rest) || g === 'IcmpMsg') && /^[A-Za-z0-9]+$/.test(rest)) return { group: g, name: rest };
     }
   }
   return undefined;
