@@ -9,15 +9,16 @@
  *   `UNIQUE (session_id, seq)`: two writers can never both store `seq = 7`, and
  *   `seq` is always the version the writer saw, so the log has no gaps.
  *
- * A write is one `BEGIN IMMEDIATE` transaction: read the version, compare it
- * with the expected one, insert the event at `seq = expected`, bump the
- * version. Inside one process better-sqlite3 is synchronous, so transactions
+ * A write is one `BEGIN IMMEDIATE` transaction: bump the version only if it
+ * is still the expected one (`UPDATE ... WHERE version = expected`), then
+ * insert the event at `seq = expected`. Inside one process better-sqlite3 is synchronous, so transactions
  * never interleave; across processes sharing the file, `IMMEDIATE` takes the
  * write lock up front and `busy_timeout` waits for it.
  *
  * With `groupCommit`, the writes queued in one event-loop turn share one such
- * transaction, each in its own savepoint and still checked against its own
- * expected version in arrival order; every caller hears back after the commit.
+ * transaction, each still checked against its own expected version in
+ * arrival order; every caller hears back after the commit. A write that throws
+ * rolls the batch back, and then each write runs in a transaction of its own.
  *
  * Durability: `journal_mode=WAL` with `synchronous=NORMAL` (the default here)
  * makes a committed transaction survive the process being killed (SIGKILL, a
