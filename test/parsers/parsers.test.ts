@@ -22,7 +22,7 @@ import {
 import { ethtoolInterface, titleInterface } from '../../src/core/parsers/lib/ethtool.js';
 import { counterFact, counterLine } from '../../src/core/parsers/lib/mib.js';
 import { linkFacts, newLink } from '../../src/core/parsers/lib/links.js';
-import { NO_STATE, SocketStats, stateFilter } from '../../src/core/parsers/lib/sockets.js';
+import { NO_STATE, SocketStats, ssStates, stateFilter } from '../../src/core/parsers/lib/sockets.js';
 
 const facts = (text: string, command?: string) => parseOutput(text, { command }).facts;
 
@@ -192,6 +192,19 @@ describe('count pipelines', () => {
     expect(facts('7\n', 'ss -Htan state listening | wc -l')).toEqual({ 'tcp.state.LISTEN': 7 });
   });
 
+  it('a count of an ss listing of some states only is not the total', () => {
+    const some = ['ss -tan state connected | wc -l', 'ss -tan state synchronized | wc -l', 'ss -tan state bucket | wc -l', 'ss -tan state big | wc -l', 'ss -tan exclude listening | wc -l', 'sudo ss -tn | wc -l', 'ss -tan dport = :443 | wc -l'];
+    for (const command of some) {
+      const r = parseOutput('101\n', { command });
+      expect(r.facts, command).toEqual({ 'count.value': 100 });
+      expect(r.warnings.join(' '), command).toMatch(/^Kept as count.value, not tcp.state.total: /);
+    }
+    expect(parseOutput('101\n', { command: 'ss -tan state connected | wc -l' }).warnings[0]).toContain('ss `state connected` lists ESTABLISHED, SYN_SENT, SYN_RECV, FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSE_WAIT, LAST_ACK, CLOSING only');
+    expect(facts('101\n', 'ss -tan state all | wc -l')).toEqual({ 'tcp.state.total': 100 });
+    expect(facts('101\n', 'ss -tan | wc -l')).toEqual({ 'tcp.state.total': 100 });
+    expect(facts('12\n', 'ss -Htan state bucket exclude time-wait | wc -l')).toEqual({ 'tcp.state.SYN_RECV': 12 });
+  });
+
   it('a bare number without a command says it cannot tell', () => {
     const r = parseOutput('128\n');
     expect(r.parser).toBeNull();
@@ -206,6 +219,24 @@ describe('readers shared by several parsers', () => {
     expect(stateFilter('ss -tan state established state syn-recv')).toBeUndefined();
     expect(stateFilter('ss -tan state connected')).toBeUndefined();
     expect(stateFilter('ss -tan')).toBeUndefined();
+  });
+
+  it('reads the states an ss command lists as ss does: state and exclude words, groups, -a, -l', () => {
+    const connected = ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSING'];
+    expect(ssStates('ss -tan state connected')).toEqual({ states: connected, how: 'state connected', expression: false });
+    expect(ssStates('ss -tan state synchronized')?.states).toEqual(connected.filter((s) => s !== 'SYN_SENT'));
+    expect(ssStates('ss -tan state bucket')?.states).toEqual(['SYN_RECV', 'TIME_WAIT']);
+    expect(ssStates('ss -tan state big')?.states).toEqual(['ESTABLISHED', 'SYN_SENT', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING']);
+    expect(ssStates('ss -tan exclude listening excl closed')?.states).toEqual(connected);
+    expect(ssStates('ss -tan state all')?.states).toHaveLength(11);
+    expect(ssStates('ss -tan')).toMatchObject({ how: '-a', expression: false });
+    expect(ssStates('ss -ltn')?.states).toEqual(['LISTEN', 'CLOSE']);
+    expect(ssStates('ss -tn')?.states).toEqual(['ESTABLISHED', 'SYN_SENT', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSING']);
+    expect(ssStates('ss -tn -f inet state established dport = :443')).toEqual({ states: ['ESTABLISHED'], how: 'state established', expression: true });
+    expect(ssStates("ss -tan '!' state listening")).toBeUndefined();
+    expect(ssStates('ss -tan state listening-ish')).toBeUndefined();
+    expect(ssStates('netstat -ant')).toBeUndefined();
+    expect(stateFilter('ss -tan state bucket exclude time-wait')).toBe('SYN_RECV');
   });
 
   it('finds the interface an ethtool command or title line names', () => {
@@ -324,11 +355,17 @@ describe('other commands', () => {
     const rows = 'tcp        0      0 10.0.0.1:443            10.9.9.9:1234           ESTABLISHED\ntcp        0      0 10.0.0.1:443            10.9.9.8:1235           TIME_WAIT\n';
     expect(facts(rows, 'netstat -ant')['tcp.state.total']).toBe(2);
     expect(facts(rows, 'netstat -ant | sort')['tcp.state.total']).toBe(2);
+    expect(facts(rows, 'netstat -tn')).not.toHaveProperty(['tcp.state.total']);
     expect(facts(rows, 'netstat -ant | grep :443')).not.toHaveProperty(['tcp.state.total']);
     expect(facts(rows, 'netstat -ant | grep :443')['tcp.state.ESTABLISHED']).toBe(1);
     const ss = 'State    Recv-Q Send-Q Local Address:Port  Peer Address:Port\nESTAB    0      0      10.0.0.1:443       10.9.9.9:1234\n';
     expect(facts(ss, 'ss -tan')['tcp.state.total']).toBe(1);
     expect(facts(ss, 'ss -tan | head -1000')).not.toHaveProperty(['tcp.state.total']);
+    const two = `${ss}TIME-WAIT 0      0      10.0.0.1:443       10.9.9.9:1235\n`;
+    expect(facts(two, 'ss -tan state connected')).toEqual(expect.objectContaining({ 'tcp.state.ESTABLISHED': 1, 'tcp.state.TIME_WAIT': 1 }));
+    expect(facts(two, 'ss -tan state connected')).not.toHaveProperty(['tcp.state.total']);
+    expect(facts(two, 'ss -tan exclude listening')).not.toHaveProperty(['tcp.state.total']);
+    expect(facts(two, 'ss -tan state all')['tcp.state.total']).toBe(2);
   });
 
   it('dmesg SYN flooding with its port', () => {

@@ -7,7 +7,9 @@
  *   what was counted: `netstat -an | grep -c SYN_RECV` gives
  *   `tcp.state.SYN_RECV`; `ss -tan state close-wait | wc -l` gives
  *   `tcp.state.CLOSE_WAIT` (minus ss's header line); `ss -tan | wc -l` gives
- *   `tcp.state.total`; `conntrack -L | wc -l` gives `conntrack.count`;
+ *   `tcp.state.total`, but a listing of some states only (`ss -tn` without
+ *   `-a`, `state connected`, `exclude listening`) or of filtered sockets gives
+ *   `count.value` with a warning saying why; `conntrack -L | wc -l` gives `conntrack.count`;
  *   `ls /proc/PID/fd | wc -l` gives `process.openFds`;
  * - a tally of states (`ESTABLISHED 188` / `188 ESTABLISHED`, the classic
  *   `netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'`);
@@ -24,7 +26,7 @@
  * Example: `netstat -an | grep -c SYN_RECV` printing `128` gives `tcp.state.SYN_RECV = 128`.
  */
 import type { Facts } from '../facts/types.js';
-import { normalizeState, stateFilter } from './lib/sockets.js';
+import { normalizeState, partialListing, stateFilter } from './lib/sockets.js';
 import { shapeOf, words } from './lib/shell.js';
 import { blank, cannotRead, defineParser, fact, fields, head, lines, nothing, round } from './lib/util.js';
 
@@ -81,7 +83,7 @@ export const count = defineParser({
       fact('tcp.state.*.topPeerShare', 'number', 'share (0..1) of the state going to the top peer', 'ratio'),
       fact('conntrack.count', 'number', 'conntrack entries (conntrack -L | wc -l)', 'count'),
       fact('process.openFds', 'number', 'open file descriptors of a process (ls /proc/PID/fd | wc -l)', 'count'),
-      fact('count.value', 'number', 'the number printed, when the command does not say what it counts', 'count'),
+      fact('count.value', 'number', 'the number printed, when the command does not say what it counts or counts several TCP states (ss -tan state connected | wc -l)', 'count'),
       fact('count.total', 'number', 'sum of a uniq -c tally', 'count'),
       fact('count.top', 'string', 'the most frequent value of a uniq -c tally'),
       fact('count.topCount', 'number', 'how often the top value occurs', 'count'),
@@ -116,8 +118,17 @@ export const count = defineParser({
       const value = isWc ? Math.max(0, n - headerLines(cmd)) : n;
       const state = commandState(cmd);
       if (state && (sh.program === 'ss' || sh.program === 'netstat' || /\/proc\/net\/tcp/.test(cmd))) facts[`tcp.state.${state}`] = value;
-      else if ((sh.program === 'ss' && sh.flags.has('t')) || (sh.program === 'netstat' && sh.flags.has('t') && !/grep/.test(last))) facts['tcp.state.total'] = value;
-      else if (sh.program === 'conntrack' && (sh.flags.has('L') || sh.args.includes('-L'))) facts['conntrack.count'] = value;
+      else if ((sh.program === 'ss' && sh.flags.has('t')) || (sh.program === 'netstat' && sh.flags.has('t') && !/grep/.test(last))) {
+        // the listing before `wc -l` must show every socket for its count to be the total
+        const partial = partialListing(isWc ? [sh.base, ...sh.filters.slice(0, -1)].join(' | ') : cmd);
+        if (partial) {
+          facts['count.value'] = value;
+          const warnings = [`Kept as count.value, not tcp.state.total: ${partial}.`];
+          if (isWc && headerLines(cmd) > 0) warnings.push(`Subtracted ${headerLines(cmd)} header line(s) that \`wc -l\` counted.`);
+          return { facts, warnings };
+        }
+        facts['tcp.state.total'] = value;
+      } else if (sh.program === 'conntrack' && (sh.flags.has('L') || sh.args.includes('-L'))) facts['conntrack.count'] = value;
       else if (/\/proc\/[^/\s]+\/fd/.test(sh.base) || (sh.program === 'lsof' && sh.flags.has('p'))) facts['process.openFds'] = value;
       else {
         facts['count.value'] = value;

@@ -8,22 +8,6 @@ import type { Facts, FactSpec } from '../../facts/types.js';
 import { shapeOf } from './shell.js';
 import { key, round } from './util.js';
 
-/** Pipeline stages that pass every row on (anything else may drop some). */
-const PASS_THROUGH = new Set(['sort', 'cat', 'less', 'more', 'tee']);
-
-/**
- * Whether a socket listing shows every TCP socket, so its row count is the total: not only the
- * listeners (`-l`, `--listening`), and not cut by a later stage (`| grep :443`, `| head -1000`).
- * @param command the command line, when known
- * @returns false when the listing may be partial
- */
-export function listsEverySocket(command: string | undefined): boolean {
-  if (!command) return true;
-  const sh = shapeOf(command);
-  if (sh.flags.has('l')) return false;
-  return sh.filters.every((f) => PASS_THROUGH.has(shapeOf(f).program));
-}
-
 /** TCP states with their netstat names (the fact names). */
 export const STATES = [
   'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING',
@@ -87,6 +71,94 @@ export function stateAt(text: string, s: number, e: number): string | undefined 
   return n <= 12 ? normalizeState(text.slice(s, e)) : undefined;
 }
 
+/** Pipeline stages that pass every row on (anything else may drop some). */
+const PASS_THROUGH = new Set(['sort', 'cat', 'less', 'more', 'tee']);
+
+const except = (...out: string[]): string[] => STATES.filter((s) => !out.includes(s));
+
+/** The state groups ss accepts after `state` and `exclude` (iproute2 ss.c, `scan_state`). */
+const SS_GROUPS: Record<string, string[]> = {
+  all: [...STATES],
+  connected: except('LISTEN', 'CLOSE'),
+  synchronized: except('LISTEN', 'CLOSE', 'SYN_SENT'),
+  bucket: ['SYN_RECV', 'TIME_WAIT'],
+  big: except('SYN_RECV', 'TIME_WAIT'),
+};
+
+/** What ss lists without a state filter nor -a or -l (SS_CONN: no listeners, closed sockets or minisockets). */
+const SS_DEFAULT = except('LISTEN', 'CLOSE', 'TIME_WAIT', 'SYN_RECV');
+
+/** ss options whose value is the next word. */
+const SS_VALUE_OPTIONS = /^(-[A-Za-z]*[fANFD]|--(family|query|socket|net|filter|diag))$/;
+
+/** The TCP states an ss command lists, and how it chose them. */
+export interface SsStates {
+  /** The states, in {@link STATES} order. */
+  states: string[];
+  /** The words that chose them, for messages: `state connected`, `exclude listening`, `-a`, `-l`, `without -a`. */
+  how: string;
+  /** A filter expression (`dport = :443`, `dst 10.0.0.1`) follows the state words. */
+  expression: boolean;
+}
+
+/** The states one word after `state` or `exclude` names, as ss reads it. */
+function ssStateWord(w: string): string[] | undefined {
+  const l = w.toLowerCase();
+  const group = Object.hasOwn(SS_GROUPS, l) ? SS_GROUPS[l] : undefined;
+  if (group) return group;
+  if (l === 'closed' || l === 'unconnected') return ['CLOSE'];
+  if (l === 'syn-rcv') return ['SYN_RECV'];
+  const s = normalizeState(l);
+  return s ? [s] : undefined;
+}
+
+/**
+ * The TCP states an `ss` command line lists, read as ss reads its arguments: `state X` and
+ * `exclude X` words first (X a state or a group: `all`, `connected`, `synchronized`, `bucket`,
+ * `big`; several `state` words add up, `exclude` words take away), else `-a` (every state),
+ * `-l` (listeners) or neither (connected sockets but SYN_RECV and TIME_WAIT).
+ * @param command the command line
+ * @returns the states, or undefined when the command is not ss or its state words cannot be
+ *   read (an unknown state, `! state X`, a state word after the filter expression)
+ */
+export function ssStates(command: string | undefined): SsStates | undefined {
+  if (!command) return undefined;
+  const sh = shapeOf(command);
+  if (sh.program !== 'ss') return undefined;
+  const operands: string[] = [];
+  let flagStates: string[] = SS_DEFAULT;
+  let flagHow = 'without -a';
+  for (let i = 0; i < sh.args.length; i++) {
+    const a = sh.args[i];
+    if (a === '--all' || a === '--listening') [flagStates, flagHow] = a === '--all' ? [[...STATES], '-a'] : [['LISTEN', 'CLOSE'], '-l'];
+    else if (/^-[A-Za-z0-9]+$/.test(a)) {
+      for (const ch of a.slice(1)) if (ch === 'a' || ch === 'l') [flagStates, flagHow] = ch === 'a' ? [[...STATES], '-a'] : [['LISTEN', 'CLOSE'], '-l'];
+    }
+    if (SS_VALUE_OPTIONS.test(a)) i++;
+    else if (!a.startsWith('-') || a === '-') operands.push(a);
+  }
+  let selected: Set<string> | undefined;
+  const how: string[] = [];
+  let i = 0;
+  for (; i + 1 < operands.length && /^(state|exclude|excl)$/.test(operands[i]); i += 2) {
+    const states = ssStateWord(operands[i + 1]);
+    if (!states) return undefined;
+    if (operands[i] === 'state') {
+      selected ??= new Set();
+      for (const s of states) selected.add(s);
+    } else {
+      selected ??= new Set(STATES);
+      for (const s of states) selected.delete(s);
+    }
+    how.push(`${operands[i]} ${operands[i + 1]}`);
+  }
+  const rest = operands.slice(i);
+  if (rest.some((w) => /^(state|exclude|excl)$/.test(w))) return undefined;
+  const expression = rest.length > 0;
+  if (!selected) return { states: [...flagStates], how: flagHow, expression };
+  return { states: STATES.filter((s) => selected.has(s)), how: how.join(' '), expression };
+}
+
 /**
  * The TCP state a command line names with an `ss ... state X` filter, when it
  * selects exactly one (ss then prints no State column): `state time-wait`
@@ -95,18 +167,40 @@ export function stateAt(text: string, s: number, e: number): string | undefined 
  * @returns the state, or undefined
  */
 export function stateFilter(command: string | undefined): string | undefined {
+  const ss = ssStates(command);
+  return ss?.states.length === 1 ? ss.states[0] : undefined;
+}
+
+/**
+ * Why a socket listing does not show every TCP socket, so that its row count is not the total:
+ * ss listing only some states (`state connected`, `exclude listening`, no `-a`) or filtering
+ * (`dport = :443`), netstat without `-a`, listeners only (`-l`), or a later stage that drops
+ * rows (`| grep :443`, `| head -1000`).
+ * @param command the command line, when known
+ * @returns the reason, or undefined when the listing shows every socket
+ */
+export function partialListing(command: string | undefined): string | undefined {
   if (!command) return undefined;
-  const seg = command.split('|')[0];
-  const found = new Set<string>();
-  const re = /\b(?:state|sport|dport)\s+([A-Za-z0-9_-]+)/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(seg))) {
-    if (!/^state/.test(m[0])) continue;
-    const s = normalizeState(m[1]);
-    if (s) found.add(s);
-    else return undefined; // a group such as `connected` or `synchronized`
-  }
-  return found.size === 1 ? [...found][0] : undefined;
+  const sh = shapeOf(command);
+  if (sh.program === 'ss') {
+    const ss = ssStates(command);
+    if (!ss) return 'cannot tell which TCP states this ss command lists';
+    if (ss.states.length < STATES.length) return `ss ${ss.how.startsWith('without') ? ss.how : `\`${ss.how}\``} lists ${ss.states.join(', ')} only`;
+    if (ss.expression) return 'a filter expression selects some sockets';
+  } else if (sh.flags.has('l')) return 'it lists listeners only';
+  else if (sh.program === 'netstat' && !sh.flags.has('a')) return 'netstat without -a lists no listeners';
+  const cut = sh.filters.find((f) => !PASS_THROUGH.has(shapeOf(f).program));
+  return cut === undefined ? undefined : `\`${cut}\` may drop rows`;
+}
+
+/**
+ * Whether a socket listing shows every TCP socket, so its row count is the total
+ * (see {@link partialListing} for what does not).
+ * @param command the command line, when known
+ * @returns false when the listing may be partial
+ */
+export function listsEverySocket(command: string | undefined): boolean {
+  return partialListing(command) === undefined;
 }
 
 /** Parse a dotted IPv4 address in text[s, e) to a number, or -1. */
