@@ -205,6 +205,17 @@ describe('count pipelines', () => {
     expect(facts('12\n', 'ss -Htan state bucket exclude time-wait | wc -l')).toEqual({ 'tcp.state.SYN_RECV': 12 });
   });
 
+  it('gives a count over several states to none of them', () => {
+    const r = parseOutput('101\n', { command: 'ss -tan state established state syn-recv | wc -l' });
+    expect(r.facts).toEqual({ 'count.value': 100 });
+    expect(r.warnings[0]).toContain('ss `state established state syn-recv` lists ESTABLISHED, SYN_RECV only');
+    expect(facts('9\n', "netstat -ant | grep -cE 'SYN_RECV|ESTABLISHED'")).toEqual({ 'count.value': 9 });
+    expect(parseOutput('9\n', { command: "netstat -ant | grep -cE 'SYN_RECV|ESTABLISHED'" }).warnings[0]).toContain('counts several TCP states (SYN_RECV, ESTABLISHED)');
+    expect(facts('9\n', 'netstat -ant | grep -v ESTABLISHED | wc -l')).toEqual({ 'count.value': 9 });
+    expect(facts('9\n', 'ss -Htan exclude listen | wc -l')).toEqual({ 'count.value': 9 });
+    expect(facts('9\n', 'ss -tan state established state syn-recv | grep -c ESTAB')).toEqual({ 'tcp.state.ESTABLISHED': 9 });
+  });
+
   it('a bare number without a command says it cannot tell', () => {
     const r = parseOutput('128\n');
     expect(r.parser).toBeNull();

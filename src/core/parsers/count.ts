@@ -9,7 +9,9 @@
  *   `tcp.state.CLOSE_WAIT` (minus ss's header line); `ss -tan | wc -l` gives
  *   `tcp.state.total`, but a listing of some states only (`ss -tn` without
  *   `-a`, `state connected`, `exclude listening`) or of filtered sockets gives
- *   `count.value` with a warning saying why; `conntrack -L | wc -l` gives `conntrack.count`;
+ *   `count.value` with a warning saying why, and so does a count over several
+ *   states (`state established state syn-recv`, `grep -cE 'ESTAB|SYN-RECV'`) or
+ *   a `grep -v STATE`; `conntrack -L | wc -l` gives `conntrack.count`;
  *   `ls /proc/PID/fd | wc -l` gives `process.openFds`;
  * - a tally of states (`ESTABLISHED 188` / `188 ESTABLISHED`, the classic
  *   `netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'`);
@@ -30,14 +32,37 @@ import { normalizeState, partialListing, stateFilter } from './lib/sockets.js';
 import { shapeOf, words } from './lib/shell.js';
 import { blank, cannotRead, defineParser, fact, fields, head, lines, nothing, round } from './lib/util.js';
 
-const STATE_WORD_RE = /\b(ESTAB(?:LISHED)?|SYN[-_]SENT|SYN[-_]RECV|FIN[-_]WAIT-?[12]|TIME[-_]WAIT|CLOSE[-_]WAIT|LAST[-_]ACK|LISTEN|CLOSING)\b/i;
+const STATE_WORD_RE = /\b(ESTAB(?:LISHED)?|SYN[-_]SENT|SYN[-_]RECV|FIN[-_]WAIT-?[12]|TIME[-_]WAIT|CLOSE[-_]WAIT|LAST[-_]ACK|LISTEN|CLOSING)\b/gi;
 
-/** The state a command line selects: an `ss ... state X` filter, or a state word in a grep pattern. */
-function commandState(command: string): string | undefined {
-  const st = stateFilter(command);
-  if (st) return st;
-  const g = STATE_WORD_RE.exec(command);
-  return g ? normalizeState(g[1].replace(/FIN[-_]WAIT-?([12])/i, 'FIN_WAIT$1')) : undefined;
+/** What a command line says about the TCP states it counts. */
+interface Counted {
+  /** The one state counted. */
+  state?: string;
+  /** Several states named by its grep or awk patterns (`grep -cE 'ESTAB|SYN-RECV'`). */
+  several?: string[];
+  /** A state its `grep -v` leaves out. */
+  without?: string;
+}
+
+/**
+ * The state a command line counts: the one state word of its grep or awk patterns, else the one
+ * state its ss `state` / `exclude` words select. Several states, or `grep -v STATE`, give none.
+ * @param command the command line
+ * @returns the state, or what keeps it from being one
+ */
+function commandState(command: string): Counted {
+  const sh = shapeOf(command);
+  const named = new Set<string>();
+  // the ss words are read by ssStates (through stateFilter), not matched as patterns
+  for (const stage of sh.program === 'ss' ? sh.filters : [sh.base, ...sh.filters]) {
+    const found = [...stage.matchAll(STATE_WORD_RE)].map((m) => normalizeState(m[1].replace(/FIN[-_]WAIT-?([12])/i, 'FIN_WAIT$1')));
+    const st = shapeOf(stage);
+    if (found[0] && /^[ef]?grep$/.test(st.program) && st.flags.has('v')) return { without: found[0] };
+    for (const f of found) if (f) named.add(f);
+  }
+  if (named.size > 1) return { several: [...named] };
+  if (named.size === 1) return { state: [...named][0] };
+  return { state: stateFilter(command) };
 }
 
 /** Header lines the producing command prints before its rows, that `wc -l` counts too. */
@@ -116,9 +141,14 @@ export const count = defineParser({
       const last = sh.filters[sh.filters.length - 1] ?? '';
       const isWc = /^wc\b/.test(last);
       const value = isWc ? Math.max(0, n - headerLines(cmd)) : n;
-      const state = commandState(cmd);
-      if (state && (sh.program === 'ss' || sh.program === 'netstat' || /\/proc\/net\/tcp/.test(cmd))) facts[`tcp.state.${state}`] = value;
-      else if ((sh.program === 'ss' && sh.flags.has('t')) || (sh.program === 'netstat' && sh.flags.has('t') && !/grep/.test(last))) {
+      const { state, several, without } = commandState(cmd);
+      const lister = sh.program === 'ss' || sh.program === 'netstat' || /\/proc\/net\/tcp/.test(cmd);
+      if (state && lister) facts[`tcp.state.${state}`] = value;
+      else if (lister && (several || without)) {
+        facts['count.value'] = value;
+        const what = several ? `several TCP states (${several.join(', ')})` : `sockets not in ${without}`;
+        return { facts, warnings: [`Kept as count.value: \`${cmd}\` counts ${what}, not one state.`] };
+      } else if ((sh.program === 'ss' && sh.flags.has('t')) || (sh.program === 'netstat' && sh.flags.has('t') && !/grep/.test(last))) {
         // the listing before `wc -l` must show every socket for its count to be the total
         const partial = partialListing(isWc ? [sh.base, ...sh.filters.slice(0, -1)].join(' | ') : cmd);
         if (partial) {
@@ -159,7 +189,7 @@ export const count = defineParser({
     facts['count.top'] = top[0];
     facts['count.topCount'] = top[1];
     facts['count.distinct'] = tally.length;
-    const state = commandState(cmd);
+    const { state } = commandState(cmd);
     const warnings: string[] = [];
     if (state && tally.every(([v]) => isAddress(v))) {
       facts[`tcp.state.${state}`] = total;
