@@ -320,6 +320,29 @@ describe('other commands', () => {
     expect(f).toMatchObject({ 'link.errors': 5932, 'link.collisions': 88213, 'link.mtu.min': 1500, 'link.eth0.rx_errors': 812 });
   });
 
+  it('ifconfig gives link state DOWN, as ip link does, only for interfaces without the UP flag', () => {
+    const newTools = [
+      'docker0: flags=4099<UP,BROADCAST,MULTICAST>  mtu 1500',
+      '        RX packets 0  bytes 0 (0.0 B)',
+      'eth1: flags=4098<BROADCAST,MULTICAST>  mtu 1500',
+      '        RX packets 0  bytes 0 (0.0 B)',
+      'lo: flags=73<UP,LOOPBACK,RUNNING>  mtu 65536',
+      '        RX packets 8  bytes 400 (400.0 B)',
+    ].join('\n');
+    const f = facts(newTools, 'ifconfig -a');
+    expect(f).toMatchObject({ 'link.eth1.state': 'DOWN', 'link.eth1.up': false, 'link.docker0.up': true, 'link.lo.up': true });
+    expect(f).not.toHaveProperty(['link.docker0.state']);
+    expect(f).not.toHaveProperty(['link.lo.state']);
+    const oldTools = 'eth2      Link encap:Ethernet  HWaddr 00:0c:29:41:71:46\n          BROADCAST MULTICAST  MTU:1500  Metric:1\neth0      Link encap:Ethernet  HWaddr 00:0c:29:41:71:45\n          UP BROADCAST RUNNING MULTICAST  MTU:1500  Metric:1\n          RX packets:36 errors:0 dropped:0 overruns:0 frame:0\n';
+    const o = facts(oldTools, 'ifconfig -a');
+    expect(o['link.eth2.state']).toBe('DOWN');
+    expect(o).not.toHaveProperty(['link.eth0.state']);
+    // an old block without its flags line says nothing about the state
+    expect(facts('eth3      Link encap:Ethernet  HWaddr 00:0c:29:41:71:47\n          RX packets:36 errors:0 dropped:0 overruns:0 frame:0\n', 'ifconfig eth3')).not.toHaveProperty(['link.eth3.state']);
+    // the same interface read by ip link
+    expect(facts('3: eth1: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000\n    link/ether 52:54:00:12:34:57 brd ff:ff:ff:ff:ff:ff\n', 'ip link')['link.eth1.state']).toBe('DOWN');
+  });
+
   it('softnet_stat and /proc/interrupts show one hot CPU', () => {
     const z = ' 00000000'.repeat(6);
     expect(facts(`00000100 00000001 00000002${z}\n00001000 00000000 00000000${z}\n`)).toMatchObject({

@@ -8,9 +8,15 @@
  *
  * Usage: `ifconfig`, `ifconfig -a`, `ifconfig eth0`
  *
- * Output facts: `link.<if>.mtu`, `link.<if>.rx_errors`, `.rx_dropped`, `.rx_overruns`,
- * `.rx_frame`, `.tx_errors`, `.tx_dropped`, `.tx_carrier`, `.collisions`, `.ipv4`;
- * `link.mtu.min`, `link.errors`, `link.dropped`, `link.collisions`.
+ * Output facts: `link.<if>.mtu`, `link.<if>.up`, `link.<if>.state`, `link.<if>.rx_errors`,
+ * `.rx_dropped`, `.rx_overruns`, `.rx_frame`, `.tx_errors`, `.tx_dropped`, `.tx_carrier`,
+ * `.collisions`, `.ipv4`; `link.mtu.min`, `link.errors`, `link.dropped`, `link.collisions`.
+ *
+ * `link.<if>.state` means what `ip link` prints after `state`, so ifconfig gives it only where
+ * its flags say the same: `DOWN` for an interface without the `UP` flag (the kernel reports
+ * DOWN for every interface that is not up). The flags of an interface that is up cannot tell
+ * more: `RUNNING` is set for the states UP and UNKNOWN alike (`lo`, tun), and its absence
+ * stands for DOWN, LOWERLAYERDOWN or DORMANT, so there the state is left out.
  *
  * Example (CentOS 7.7):
  * ```
@@ -85,6 +91,7 @@ export const ifconfig = defineParser({
         cur.up = flags.includes('UP');
         cur.loopback = flags.includes('LOOPBACK');
         cur.mtu = Number(n[3]);
+        if (!cur.up) cur.state = 'DOWN';
         links.push(cur);
         continue;
       }
@@ -102,6 +109,7 @@ export const ifconfig = defineParser({
       if (mtu) {
         cur.mtu = Number(mtu[1]);
         cur.up = /^UP\b/.test(t) || /\sUP\s/.test(` ${t} `);
+        if (!cur.up) cur.state = 'DOWN';
         continue;
       }
       const inet = /^inet (?:addr:)?(\d+\.\d+\.\d+\.\d+)/.exec(t);

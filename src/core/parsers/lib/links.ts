@@ -14,7 +14,7 @@ export interface Link {
   loopback: boolean;
   /** Administratively up (UP flag). */
   up: boolean;
-  /** Operational state when printed (UP, DOWN, UNKNOWN). */
+  /** Operational state as `ip link` prints it (UP, DOWN, UNKNOWN...), when known. */
   state?: string;
   counters: Record<string, number>;
   addresses: string[];
@@ -92,7 +92,7 @@ export const LINK_SPECS: FactSpec[] = [
   { name: 'link.mtu.min', type: 'number', unit: 'bytes', description: 'smallest MTU of non-loopback interfaces that are up' },
   { name: 'link.*.mtu', type: 'number', unit: 'bytes', description: 'MTU of one interface' },
   { name: 'link.*.up', type: 'boolean', description: 'the interface is administratively up' },
-  { name: 'link.*.state', type: 'string', description: 'operational state (UP, DOWN, UNKNOWN)' },
+  { name: 'link.*.state', type: 'string', description: 'operational state as ip link prints it (UP, DOWN, UNKNOWN, LOWERLAYERDOWN, DORMANT); ifconfig gives only DOWN, for an interface without the UP flag' },
 ];
 
 /** Sums over interfaces, from listings with counters. */
