@@ -22,6 +22,7 @@ import {
 import { ethtoolInterface, titleInterface } from '../../src/core/parsers/lib/ethtool.js';
 import { counterFact, counterLine } from '../../src/core/parsers/lib/mib.js';
 import { linkFacts, newLink } from '../../src/core/parsers/lib/links.js';
+import { parsePairs } from '../../src/core/parsers/lib/pairs.js';
 import { NO_STATE, SocketStats, ssStates, stateFilter } from '../../src/core/parsers/lib/sockets.js';
 
 const facts = (text: string, command?: string) => parseOutput(text, { command }).facts;
@@ -105,6 +106,22 @@ describe('nstat and /proc counters', () => {
     const f = facts('Tcp: RtoAlgorithm InSegs OutSegs RetransSegs\nTcp: 1 10 200 4\nUdp: InDatagrams RcvbufErrors\nUdp: 9 2\n');
     expect(f['netstat.Udp.RcvbufErrors']).toBe(2);
     expect(f['netstat.tcp.retransmitRatio']).toBe(0.02);
+  });
+});
+
+describe('proc files of header/value pairs', () => {
+  it('share one parse that names the file and what it lacked', () => {
+    const garbage = 'hello world\nnot a counter\n';
+    expect(getParser('proc-net-netstat')!.parse(garbage).warnings).toEqual([
+      'Could not read this as `cat /proc/net/netstat` output: no `TcpExt:` header/value line pairs. Paste the whole file, not a grep of it (or use `nstat -az`).',
+      'Skipped 2 line(s) that are neither a header nor a value line.',
+    ]);
+    expect(getParser('proc-net-snmp')!.parse('Tcp: 1 2 3\n').warnings).toEqual([
+      'Could not read this as `cat /proc/net/snmp` output: no `Tcp:` header/value line pairs. Paste the whole file (or use `nstat -az`).',
+      'Values for Tcp without a header line above them were skipped.',
+    ]);
+    expect(parsePairs(' \n', 'cat /proc/net/snmp6', 'x', 'y')).toEqual({ facts: {}, warnings: ['Nothing pasted: the output is empty.'] });
+    expect(parsePairs('Udp: InDatagrams RcvbufErrors\nUdp: 9 2\n', 'cat /proc/net/snmp', 'x', 'y')).toEqual({ facts: { 'netstat.Udp.InDatagrams': 9, 'netstat.Udp.RcvbufErrors': 2 }, warnings: [] });
   });
 });
 

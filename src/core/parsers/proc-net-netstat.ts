@@ -17,8 +17,8 @@
  * ```
  */
 import { counterSpecs } from './lib/mib.js';
-import { detectPairs, readPairs } from './lib/pairs.js';
-import { blank, cannotRead, defineParser, nothing } from './lib/util.js';
+import { detectPairs, parsePairs } from './lib/pairs.js';
+import { defineParser } from './lib/util.js';
 
 export const procNetNetstat = defineParser({
   meta: {
@@ -36,11 +36,6 @@ export const procNetNetstat = defineParser({
     return detectPairs(text, ['TcpExt', 'IpExt', 'MPTcpExt']);
   },
   parse(text) {
-    if (blank(text)) return nothing();
-    const { facts, warnings } = readPairs(text);
-    if (Object.keys(facts).length === 0) {
-      return { facts, warnings: [cannotRead('cat /proc/net/netstat', 'no `TcpExt:` header/value line pairs', 'Paste the whole file, not a grep of it (or use `nstat -az`).'), ...warnings] };
-    }
-    return { facts, warnings };
+    return parsePairs(text, 'cat /proc/net/netstat', 'no `TcpExt:` header/value line pairs', 'Paste the whole file, not a grep of it (or use `nstat -az`).');
   },
 });

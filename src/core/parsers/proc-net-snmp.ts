@@ -20,8 +20,8 @@
  * gives `netstat.Tcp.RetransSegs = 1`, `netstat.Tcp.OutSegs = 1520`.
  */
 import { counterLine, counterSpecs, DERIVED_SPECS } from './lib/mib.js';
-import { detectPairs, readPairs } from './lib/pairs.js';
-import { blank, cannotRead, defineParser, head, nothing } from './lib/util.js';
+import { detectPairs, parsePairs } from './lib/pairs.js';
+import { defineParser, head } from './lib/util.js';
 
 export const procNetSnmp = defineParser({
   meta: {
@@ -49,11 +49,6 @@ export const procNetSnmp = defineParser({
     return v6 === ls.length ? 0.8 : 0;
   },
   parse(text) {
-    if (blank(text)) return nothing();
-    const { facts, warnings } = readPairs(text);
-    if (Object.keys(facts).length === 0) {
-      return { facts, warnings: [cannotRead('cat /proc/net/snmp', 'no `Tcp:` header/value line pairs', 'Paste the whole file (or use `nstat -az`).'), ...warnings] };
-    }
-    return { facts, warnings };
+    return parsePairs(text, 'cat /proc/net/snmp', 'no `Tcp:` header/value line pairs', 'Paste the whole file (or use `nstat -az`).');
   },
 });

@@ -7,9 +7,9 @@
  * ```
  * and for the name/value lines of `/proc/net/snmp6` (`Ip6InReceives  7`).
  */
-import type { Facts } from '../../facts/types.js';
+import type { Facts, ParseResult } from '../../facts/types.js';
 import { counterFact, counterLine, deriveCounters } from './mib.js';
-import { fields, lines } from './util.js';
+import { blank, cannotRead, fields, lines, nothing } from './util.js';
 
 /** What the pair reader found. */
 export interface PairsRead {
@@ -68,6 +68,22 @@ export function readPairs(text: string): PairsRead {
   if (unread > 0) warnings.push(`Skipped ${unread} line(s) that are neither a header nor a value line.`);
   deriveCounters(facts);
   return { facts, groups, warnings };
+}
+
+/**
+ * The parse shared by the two proc files: their counters, or, when none could be read, a message
+ * naming the file and what it lacked before the reader's own warnings.
+ * @param text pasted text
+ * @param command the command that prints the file, e.g. `cat /proc/net/netstat`
+ * @param missing what was not found, e.g. ``no `TcpExt:` header/value line pairs``
+ * @param hint how to paste it instead
+ * @returns facts and warnings
+ */
+export function parsePairs(text: string, command: string, missing: string, hint: string): ParseResult {
+  if (blank(text)) return nothing();
+  const { facts, warnings } = readPairs(text);
+  if (Object.keys(facts).length === 0) return { facts, warnings: [cannotRead(command, missing, hint), ...warnings] };
+  return { facts, warnings };
 }
 
 /**
