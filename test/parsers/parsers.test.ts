@@ -198,6 +198,19 @@ describe('count pipelines', () => {
     expect(facts('6212\n', 'ss -tan state close-wait | wc -l')).toEqual({ 'tcp.state.CLOSE_WAIT': 6211 });
   });
 
+  it('subtracts no header that sed or tail already took away', () => {
+    expect(facts('6211\n', 'ss -tan state close-wait | sed 1d | wc -l')).toEqual({ 'tcp.state.CLOSE_WAIT': 6211 });
+    expect(facts('6211\n', "ss -tan state close-wait | sed '1d' | wc -l")).toEqual({ 'tcp.state.CLOSE_WAIT': 6211 });
+    expect(facts('6211\n', 'ss -tan state close-wait | tail -n +2 | wc -l')).toEqual({ 'tcp.state.CLOSE_WAIT': 6211 });
+    expect(facts('40\n', "netstat -ant | sed '1,2d' | wc -l")).toEqual({ 'tcp.state.total': 40 });
+    // Only one of netstat's two header lines is gone.
+    expect(facts('41\n', 'netstat -ant | tail -n +2 | wc -l')).toEqual({ 'tcp.state.total': 40 });
+    // `sed 2d` drops some row, not the header: the header is still counted.
+    expect(facts('6212\n', 'ss -tan state close-wait | sed 2d | wc -l')).toEqual({ 'tcp.state.CLOSE_WAIT': 6211 });
+    const dependency = parseOutput('30\n', { command: 'ss -tn dport = :6379 | sed 1d | wc -l' });
+    expect(dependency.facts).toEqual({ 'count.value': 30 });
+  });
+
   it('a uniq -c tally of peers with a state filter gives the top peer', () => {
     const f = facts('   3412 10.9.4.100\n      2 10.9.7.15\n', "ss -tan state fin-wait-2 | awk 'NR>1 {print $4}' | cut -d: -f1 | sort | uniq -c | sort -rn");
     expect(f['tcp.state.FIN_WAIT2']).toBe(3414);

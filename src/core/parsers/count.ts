@@ -29,7 +29,7 @@
  */
 import type { Facts } from '../facts/types.js';
 import { normalizeState, partialListing, stateFilter } from './lib/sockets.js';
-import { shapeOf, words } from './lib/shell.js';
+import { leadingLinesDropped, shapeOf, words } from './lib/shell.js';
 import { blank, cannotRead, defineParser, fact, fields, head, lines, nothing, round } from './lib/util.js';
 
 const STATE_WORD_RE = /\b(ESTAB(?:LISHED)?|SYN[-_]SENT|SYN[-_]RECV|FIN[-_]WAIT-?[12]|TIME[-_]WAIT|CLOSE[-_]WAIT|LAST[-_]ACK|LISTEN|CLOSING)\b/gi;
@@ -70,10 +70,11 @@ function headerLines(command: string): number {
   const sh = shapeOf(command);
   const grepsBeforeWc = sh.filters.some((f) => /^(e|f)?grep\b|^awk\b.*(NR\s*>|\/)/.test(f));
   if (grepsBeforeWc) return 0;
-  if (sh.program === 'ss' && !sh.flags.has('H') && !sh.flags.has('s')) return 1;
-  if (sh.program === 'netstat') return 2;
-  if (sh.program === 'lsof') return 1;
-  return 0;
+  let printed = 0;
+  if (sh.program === 'ss' && !sh.flags.has('H') && !sh.flags.has('s')) printed = 1;
+  else if (sh.program === 'netstat') printed = 2;
+  else if (sh.program === 'lsof') printed = 1;
+  return Math.max(0, printed - sh.filters.reduce((n, f) => n + leadingLinesDropped(f), 0));
 }
 
 function isAddress(s: string): boolean {

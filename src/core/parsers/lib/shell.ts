@@ -223,3 +223,18 @@ export function shapeOf(line: string): CommandShape {
   }
   return { base, program, args, flags, operands, filters: stages.slice(1).map((s) => unwrap(s)) };
 }
+
+/**
+ * Lines a pipeline stage drops from the top: `sed 1d`, `sed '1,2d'`, `tail -n +2` (or `tail -n+3`,
+ * `tail +2`); other stages drop none from the top. After such a stage a listing's header may be
+ * gone already, so `wc -l` counts only rows.
+ * @param stage one stage of a pipeline
+ * @returns how many lines it drops from the top
+ */
+export function leadingLinesDropped(stage: string): number {
+  const sed = /^sed\s+(?:-e\s+)?['"]?1(?:,(\d+))?d['"]?$/.exec(stage.trim());
+  if (sed) return sed[1] ? Number(sed[1]) : 1;
+  const tail = /^tail\s+(?:-n\s*)?\+(\d+)\s*$/.exec(stage.trim());
+  if (tail) return Math.max(0, Number(tail[1]) - 1);
+  return 0;
+}

@@ -5,7 +5,7 @@
  * per-line arrays: it walks each line once and slices only the fields used.
  */
 import type { Facts, FactSpec } from '../../facts/types.js';
-import { shapeOf } from './shell.js';
+import { leadingLinesDropped, shapeOf } from './shell.js';
 import { key, round } from './util.js';
 
 /** TCP states with their netstat names (the fact names). */
@@ -189,7 +189,15 @@ export function partialListing(command: string | undefined): string | undefined 
     if (ss.expression) return 'a filter expression selects some sockets';
   } else if (sh.flags.has('l')) return 'it lists listeners only';
   else if (sh.program === 'netstat' && !sh.flags.has('a')) return 'netstat without -a lists no listeners';
-  const cut = sh.filters.find((f) => !PASS_THROUGH.has(shapeOf(f).program));
+  // `sed 1d` or `tail -n +2` may take the header lines away; dropping more drops rows.
+  let header = sh.program === 'netstat' ? 2 : sh.program === 'ss' && !sh.flags.has('H') ? 1 : 0;
+  const cut = sh.filters.find((f) => {
+    if (PASS_THROUGH.has(shapeOf(f).program)) return false;
+    const top = leadingLinesDropped(f);
+    if (top === 0 || top > header) return true;
+    header -= top;
+    return false;
+  });
   return cut === undefined ? undefined : `\`${cut}\` may drop rows`;
 }
 
