@@ -382,7 +382,10 @@ describe('keys, CORS and rate limits', () => {
     const limited = await call(s.base, 'POST', '/v1/parse', { output: 'x' }, { key: 'alpha' });
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('rate-limited');
-    expect(limited.headers.get('retry-after')).toBeTruthy();
+    // Whole seconds until the window lets the key in again (@fastify/rate-limit sets it; the error handler keeps it).
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect((await call(s.base, 'POST', '/v1/parse', { output: 'x' }, { key: 'beta' })).status).toBe(200);
     expect(limited.body.error.message).toMatch(/3 requests per 60 s/);
     // Health checks are never limited.
@@ -605,6 +608,12 @@ describe('OpenAPI document and docs', () => {
     expect(answers.responses['409']).toBeTruthy();
     for (const [path, method] of [['/v1/sessions/{id}', 'get'], ['/v1/sessions/{id}/answers', 'post'], ['/v1/sessions/{id}/back', 'post'], ['/v1/sessions/{id}/summary', 'get']]) {
       expect(doc.paths[path][method].responses['422']?.description, `${method} ${path} 422`).toMatch(/unreplayable.*start a new session/);
+    }
+    // A 429 and a 503 say when to retry.
+    for (const [path, method, code] of [['/v1/parse', 'post', '429'], ['/v1/sessions/{id}/answers', 'post', '429'], ['/v1/sessions/{id}/answers', 'post', '503'], ['/v1/sessions/{id}', 'get', '503']]) {
+      const res = doc.paths[path][method].responses[code];
+      expect(res.headers?.['Retry-After'], `${method} ${path} ${code}`).toEqual({ description: 'whole seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } });
+      expect(res.content['application/json'].schema.headers).toBeUndefined();
     }
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/v1/diagnose'].post.requestBody.content['application/json'].schema.properties.evidence.type).toBe('array');

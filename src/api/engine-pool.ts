@@ -74,7 +74,19 @@ export function defaultEngineThreads(): number {
 }
 
 /** An engine worker died with requests in flight, ran over its deadline, or the pool is stopping. */
-export class EngineUnavailable extends Error {}
+export class EngineUnavailable extends Error {
+  /**
+   * @param message what happened and what to do
+   * @param retryAfterMs in how many ms a retry can find a worker (0: as soon as the replacement has
+   *   loaded; none: do not retry here, the pool is stopping)
+   */
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
 
 /** What the engine is doing (readiness, tests). */
 export interface EngineStatus {
@@ -244,12 +256,12 @@ export class WorkerEngine implements EngineClient {
     this.restarts++;
     let delay = 0;
     if (!requeue) {
-      for (const p of slot.pending.values()) p.reject(new EngineUnavailable('the engine restarted while answering; retry the request'));
-      slot.pending.clear();
       const now = Date.now();
       if (slot.readyAt !== undefined && now - slot.readyAt >= this.policy.healthyMs) slot.failures = 0;
       slot.failures++;
       if (slot.failures > 1) delay = Math.min(this.policy.maxDelayMs, this.policy.firstDelayMs * 2 ** (slot.failures - 2));
+      for (const p of slot.pending.values()) p.reject(new EngineUnavailable('the engine restarted while answering; retry the request', delay));
+      slot.pending.clear();
     }
     this.opts.onError?.(`engine worker stopped (${why}); starting another${delay ? ` in ${duration(delay)}` : ''}`);
     // Its events are ignored from now on (slot.worker is no longer it); a stuck thread is stopped.
@@ -294,6 +306,7 @@ export class WorkerEngine implements EngineClient {
       new EngineUnavailable(
         `the engine spent more than ${duration(this.timeoutMs)} on this request and was restarted; ` +
           'if it carries a large paste, send only the lines the step asks for',
+        0,
       ),
     );
     this.replace(slot, `a request ran over the ${duration(this.timeoutMs)} deadline`, true);
@@ -323,7 +336,7 @@ export class WorkerEngine implements EngineClient {
     const worker = slot.worker;
     if (!worker) {
       const wait = Math.max(0, (slot.restart?.at ?? Date.now()) - Date.now());
-      return Promise.reject(new EngineUnavailable(`the engine failed and restarts in ${duration(Math.ceil(wait / 100) * 100 || 100)}; retry the request then`));
+      return Promise.reject(new EngineUnavailable(`the engine failed and restarts in ${duration(Math.ceil(wait / 100) * 100 || 100)}; retry the request then`, wait));
     }
     const n = this.next++;
     return new Promise((resolve, reject) => {

@@ -38,12 +38,13 @@ export class ApiError extends Error {
   /**
    * @param code the machine code (decides the status)
    * @param message what went wrong and how to fix it
-   * @param extra more fields for the body: `field` inside `error`, anything else beside it
+   * @param extra more fields for the body (`field` inside `error`, anything else beside it), and
+   *   `retryAfterMs` for a `Retry-After` header (whole seconds, rounded up, at least 1)
    */
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { field?: string; body?: Record<string, unknown> } = {},
+    readonly extra: { field?: string; body?: Record<string, unknown>; retryAfterMs?: number } = {},
   ) {
     super(message);
     this.statusCode = ERROR_STATUS[code];
@@ -59,6 +60,15 @@ export class ApiError extends Error {
  */
 export function errorBody(code: string, message: string, field?: string): { error: { code: string; message: string; field?: string } } {
   return { error: { code, message, ...(field ? { field } : {}) } };
+}
+
+/**
+ * The value of a `Retry-After` header: whole seconds, rounded up, at least 1.
+ * @param ms the wait in milliseconds
+ * @returns the seconds, as the header's text
+ */
+export function retryAfterSeconds(ms: number): string {
+  return String(Math.max(1, Math.ceil(ms / 1000)));
 }
 
 const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
@@ -81,6 +91,7 @@ export function errorHandler(err: FastifyError | ApiError | Error, req: FastifyR
   if (err instanceof ApiError) {
     req.log.info({ code: err.code, statusCode: err.statusCode }, err.message);
     if (err.code === 'unauthorized') void reply.header('www-authenticate', 'Bearer');
+    if (err.extra.retryAfterMs !== undefined) void reply.header('retry-after', retryAfterSeconds(err.extra.retryAfterMs));
     void reply
       .code(err.statusCode)
       .send({ ...errorBody(err.code, err.message, err.extra.field), ...(err.extra.body ?? {}) });

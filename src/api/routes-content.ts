@@ -14,7 +14,7 @@ import { DiagnoseInput, DiagnoseOutput } from '../core/schema/diagnose.js';
 import { Runbook } from '../core/schema/runbook.js';
 import { searchProject, symptomMatcher } from '../node/search.js';
 import { ApiError } from './errors.js';
-import { CaseHit, CasesQuery, ErrorBody, IdParams, ParseBody, ParseOut, RunbookEdge, RunbookSummary } from './schemas.js';
+import { CaseHit, CasesQuery, ErrorBody, IdParams, ParseBody, ParseOut, RateLimitedBody, RunbookEdge, RunbookSummary } from './schemas.js';
 
 /**
  * The edges of a runbook's tree, for drawing it.
@@ -38,7 +38,7 @@ export function runbookEdges(rb: Runbook, runbooks: Map<string, Runbook>): z.inf
   return out;
 }
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: RateLimitedBody };
 const writeSecurity = [{ bearer: [] as string[] }];
 
 /**

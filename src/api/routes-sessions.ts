@@ -14,18 +14,20 @@ import {
   CreateSessionBody,
   ErrorBody,
   ListSessionsQuery,
+  RateLimitedBody,
   SessionListItem,
   SessionParams,
   SessionView,
   StatsOut,
   StatsQuery,
   SummaryQuery,
+  UnavailableBody,
 } from './schemas.js';
 import type { SessionService } from './sessions.js';
 import type { SessionStore } from './store.js';
 
 const security = [{ bearer: [] as string[] }];
-const clientErrors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody, 503: ErrorBody };
+const clientErrors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: RateLimitedBody, 503: UnavailableBody };
 /** A stored session whose log the installed runbooks no longer replay (they changed since). */
 const unreplayable = {
   422: ErrorBody.describe('`unreplayable`: the session was recorded over runbooks that have changed since and no longer replays; start a new session'),
@@ -85,7 +87,7 @@ export function registerSessionRoutes(app: FastifyInstance, sessions: SessionSer
         summary: 'Get a session',
         description: 'The current step (question, check or conclusion), the candidates with their status and reasons, the transcript, the facts read, and the `version` to answer against.',
         params: SessionParams,
-        response: { 200: SessionView, 404: ErrorBody, ...unreplayable, 503: ErrorBody },
+        response: { 200: SessionView, 404: ErrorBody, ...unreplayable, 503: UnavailableBody },
       },
     },
     async (req) => (await sessions.get(req.params.id)) as unknown as SessionView,
@@ -136,7 +138,7 @@ export function registerSessionRoutes(app: FastifyInstance, sessions: SessionSer
         description: 'Commands, pasted excerpts, facts, signals, ruled-out causes, conclusion and fix: `format=markdown` (text/markdown) or `format=json`.',
         params: SessionParams,
         querystring: SummaryQuery,
-        response: { 200: z.union([z.string(), z.looseObject({ runbook: z.string(), finished: z.boolean() })]), 404: ErrorBody, ...unreplayable, 503: ErrorBody },
+        response: { 200: z.union([z.string(), z.looseObject({ runbook: z.string(), finished: z.boolean() })]), 404: ErrorBody, ...unreplayable, 503: UnavailableBody },
       },
     },
     async (req, reply) => {

@@ -18,6 +18,23 @@ export const ErrorBody = z
   })
   .describe('An error.');
 
+/** The `Retry-After` header of a 429 or 503 (described in the OpenAPI document). */
+const RETRY_AFTER = { type: 'integer', minimum: 1, description: 'whole seconds to wait before retrying' };
+
+/** A 429 `rate-limited` error: it always carries `Retry-After`. */
+export const RateLimitedBody = ErrorBody.meta({
+  description: '`rate-limited`: over the per-key limit; `Retry-After` says when the window lets the key in again',
+  headers: { 'Retry-After': RETRY_AFTER },
+});
+
+/** A 503 `unavailable` error: `Retry-After` unless the server is shutting down. */
+export const UnavailableBody = ErrorBody.meta({
+  description:
+    '`unavailable`: the engine worker of this session is restarting, or was stopped at the request deadline; ' +
+    '`Retry-After` says when to retry (absent while the server is shutting down)',
+  headers: { 'Retry-After': RETRY_AFTER },
+});
+
 /** A session id in a path. */
 export const SessionParams = z.object({ id: z.string().min(1).max(64).describe('the session id') });
 

@@ -81,7 +81,7 @@ export class SessionService {
     try {
       return await this.engine.call(req);
     } catch (e) {
-      if (e instanceof EngineUnavailable) throw new ApiError('unavailable', e.message);
+      if (e instanceof EngineUnavailable) throw new ApiError('unavailable', e.message, e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs });
       throw e;
     }
   }

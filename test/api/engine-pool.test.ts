@@ -117,6 +117,8 @@ describe('over HTTP, a request past its deadline', () => {
     expect(r.status).toBe(503);
     expect(r.body.error.code).toBe('unavailable');
     expect(r.body.error.message).toMatch(/^the engine spent more than 500 ms on this request and was restarted/);
+    // The replacement started at once: a retry can be sent once it has loaded.
+    expect(r.headers.get('retry-after')).toBe('1');
     expect(errors).toEqual(['engine worker stopped (a request ran over the 500 ms deadline); starting another']);
     expect(s.logs.join('\n')).toMatch(/"code":"unavailable","statusCode":503.*"msg":"the engine spent more than 500 ms/);
     // Nothing was written: the session is still at version 1 and takes a normal answer.
@@ -157,6 +159,7 @@ describe('over HTTP, a worker that dies mid-request', () => {
     expect(killed).toBe(1);
     expect(r.status).toBe(503);
     expect(r.body).toEqual({ error: { code: 'unavailable', message: 'the engine restarted while answering; retry the request' } });
+    expect(r.headers.get('retry-after')).toBe('1');
     expect(errors).toEqual(['engine worker stopped (exit code 1); starting another']);
     // Nothing was written, and the same answer, retried, lands on the worker that replaced it.
     expect((await call(s.base, 'GET', `/v1/sessions/${c.id}`)).body.version).toBe(1);
@@ -218,6 +221,30 @@ describe('workers that fail', () => {
     ]);
     expect(version(await p.call(view('a')))).toBe(0);
     expect(p.status()).toMatchObject({ up: 1, restarts: 3 });
+  });
+
+  it('over HTTP, a request for a worker waiting to restart gets 503 with Retry-After in whole seconds, rounded up', async () => {
+    const events: string[] = [];
+    const engine = new WorkerEngine(data, { threads: 1, script: FAILING, restart: { firstDelayMs: 2500, maxDelayMs: 2500 }, onError: (m) => events.push(m) });
+    const s = await startServer({ engine });
+    servers.push(s);
+    await until('the second failed start', () => events.length >= 2);
+    expect(events[1]).toMatch(/starting another in 2.5 s$/);
+    const r = await call(s.base, 'POST', '/v1/sessions', { runbook: RUNBOOK });
+    expect(r.status).toBe(503);
+    expect(r.body.error.message).toMatch(/^the engine failed and restarts in 2\.\d s; retry the request then$/);
+    // 1.5 to 2.5 s left: 2 or 3 whole seconds.
+    expect(['2', '3']).toContain(r.headers.get('retry-after'));
+  });
+
+  it('a pool that is shutting down gives no retry time (retrying this server would not help)', async () => {
+    const p = new WorkerEngine(data, { threads: 1 });
+    expect(version(await p.call(view('a')))).toBe(0);
+    await p.close();
+    const e = await p.call(view('a')).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(EngineUnavailable);
+    expect((e as EngineUnavailable).message).toBe('the server is shutting down');
+    expect((e as EngineUnavailable).retryAfterMs).toBeUndefined();
   });
 
   it('/readyz is 503 while no engine worker is up, and ready once one is', async () => {
