@@ -32,6 +32,8 @@ export const DEFAULT_ENGINE_TIMEOUT_MS = 5_000;
  * How failed engine workers are restarted: the first failure at once, each next one after a delay
  * that doubles from `firstDelayMs` up to `maxDelayMs`, until a worker has run for `healthyMs` (its
  * place's failures are then forgotten). A worker that has not loaded within `startTimeoutMs` failed.
+ * The same bounds hold a session back whose requests keep running over the deadline: refused for at
+ * most `maxDelayMs` at a time, its deadlines forgotten `healthyMs` after the last one.
  */
 export const ENGINE_RESTART = { firstDelayMs: 250, maxDelayMs: 30_000, healthyMs: 60_000, startTimeoutMs: 30_000 } as const;
 

@@ -16,6 +16,12 @@
  * A worker that crashes or fails to load is replaced at once the first time, then with a growing
  * delay ({@link ENGINE_RESTART}) until one has stayed up for a while; meanwhile requests for its
  * sessions fail at once, and {@link EngineStatus.up} tells readiness checks whether any worker is up.
+ *
+ * A worker stopped at a deadline is replaced at once, however often it happens: delaying the slot
+ * would let one client's pathological requests stall every session that hashes to it. The session
+ * is held back instead: once its requests have run over the deadline twice in a row, it is refused
+ * for a while (see {@link WorkerEngine.overrun}), so repeating a pathological request costs a worker
+ * restart at most every so often, not each time.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -130,6 +136,19 @@ interface Slot {
   restart?: { timer: NodeJS.Timeout; at: number };
 }
 
+/** A session whose requests ran over the deadline (see {@link WorkerEngine.overrun}). */
+interface Overrun {
+  /** Deadlines in a row: each less than {@link RestartPolicy.healthyMs} after the one before. */
+  strikes: number;
+  /** When the last one happened (performance.now()). */
+  at: number;
+  /** Until when the session's requests are refused (performance.now()). */
+  until: number;
+}
+
+/** Sessions remembered for their deadlines, at most (the oldest is forgotten first). */
+const MAX_OVERRUNS = 1_000;
+
 /** Options of {@link WorkerEngine}. */
 export interface WorkerEngineOptions {
   /** Worker threads (default {@link defaultEngineThreads}). */
@@ -140,7 +159,7 @@ export interface WorkerEngineOptions {
    * How long a worker may work on one request, in ms (default {@link DEFAULT_ENGINE_TIMEOUT_MS}): the time
    * from when the request is the oldest one the worker has not answered. Past it, the request fails
    * with {@link EngineUnavailable}, the worker is stopped and replaced, and the requests queued behind
-   * it go to the replacement.
+   * it go to the replacement. A session whose requests do so twice in a row is refused for a while.
    */
   timeoutMs?: number;
   /** Told when a worker fails or is replaced. */
@@ -170,6 +189,8 @@ export class WorkerEngine implements EngineClient {
   private next = 0;
   private restarts = 0;
   private closing = false;
+  /** Sessions whose requests ran over the deadline lately, oldest first. */
+  private readonly overruns = new Map<string, Overrun>();
   /** Checks the deadlines a few times per deadline (one timer for the pool, not one per request). */
   private readonly watchdog: NodeJS.Timeout;
 
@@ -302,14 +323,55 @@ export class WorkerEngine implements EngineClient {
     if (first.done) return;
     const [n, p] = first.value;
     slot.pending.delete(n);
+    const { strikes, refuse } = this.overrun(this.idOf(p.req));
     p.reject(
       new EngineUnavailable(
         `the engine spent more than ${duration(this.timeoutMs)} on this request and was restarted; ` +
+          (refuse ? `this session's requests did so ${strikes} times in a row, so it is refused for ${duration(refuse)}; ` : '') +
           'if it carries a large paste, send only the lines the step asks for',
-        0,
+        refuse,
       ),
     );
     this.replace(slot, `a request ran over the ${duration(this.timeoutMs)} deadline`, true);
+  }
+
+  /**
+   * Count a deadline against a session. The second in a row (less than `healthyMs` after the one
+   * before) refuses the session's requests for one deadline's time, each next one for twice as long,
+   * up to `maxDelayMs`: a session then holds a worker for at most half of the time, less and less.
+   * Only that session is refused; its worker is replaced at once as always.
+   * @param id the session
+   * @returns its count of deadlines in a row, and for how long it is refused in ms (0: not refused)
+   */
+  private overrun(id: string): { strikes: number; refuse: number } {
+    const now = performance.now();
+    const before = this.overruns.get(id);
+    const strikes = before && now - before.at < this.policy.healthyMs ? before.strikes + 1 : 1;
+    const refuse = strikes > 1 ? Math.min(this.policy.maxDelayMs, this.timeoutMs * 2 ** (strikes - 2)) : 0;
+    // Kept oldest first: forget the sessions neither refused nor recent, and the oldest beyond the cap.
+    this.overruns.delete(id);
+    for (const [other, o] of this.overruns) {
+      if (this.overruns.size < MAX_OVERRUNS && (now - o.at < this.policy.healthyMs || now < o.until)) break;
+      this.overruns.delete(other);
+    }
+    this.overruns.set(id, { strikes, at: now, until: now + refuse });
+    return { strikes, refuse };
+  }
+
+  /**
+   * Whether a session is refused for its deadlines.
+   * @param id the session
+   * @returns the error to answer with, or nothing
+   */
+  private refused(id: string): EngineUnavailable | undefined {
+    const o = this.overruns.get(id);
+    const left = o ? o.until - performance.now() : 0;
+    if (!o || left <= 0) return undefined;
+    return new EngineUnavailable(
+      `this session's requests ran over the ${duration(this.timeoutMs)} deadline ${o.strikes} times in a row; ` +
+        `it is refused for ${duration(Math.ceil(left / 100) * 100)} so that it does not hold up other sessions`,
+      left,
+    );
   }
 
   /** A worker with requests in flight keeps the process alive; an idle one does not. */
@@ -332,7 +394,12 @@ export class WorkerEngine implements EngineClient {
   /** @inheritDoc */
   call(req: EngineRequest): Promise<EngineReply> {
     if (this.closing) return Promise.reject(new EngineUnavailable('the server is shutting down'));
-    const slot = this.slotFor(this.idOf(req));
+    const id = this.idOf(req);
+    if (this.overruns.size > 0) {
+      const refused = this.refused(id);
+      if (refused) return Promise.reject(refused);
+    }
+    const slot = this.slotFor(id);
     const worker = slot.worker;
     if (!worker) {
       const wait = Math.max(0, (slot.restart?.at ?? Date.now()) - Date.now());

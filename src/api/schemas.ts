@@ -30,7 +30,7 @@ export const RateLimitedBody = ErrorBody.meta({
 /** A 503 `unavailable` error: `Retry-After` unless the server is shutting down. */
 export const UnavailableBody = ErrorBody.meta({
   description:
-    '`unavailable`: the engine worker of this session is restarting, or was stopped at the request deadline; ' +
+    '`unavailable`: the engine worker of this session is restarting, or was stopped at the request deadline, or the session is refused for a while because its requests keep running over it; ' +
     '`Retry-After` says when to retry (absent while the server is shutting down)',
   headers: { 'Retry-After': RETRY_AFTER },
 });

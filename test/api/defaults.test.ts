@@ -77,6 +77,8 @@ describe('server defaults', () => {
     expect(restarts).toContain(`or not loading within ${ENGINE_RESTART.startTimeoutMs / 1000} s)`);
     expect(restarts).toContain(`${ENGINE_RESTART.firstDelayMs} ms, then twice as long each time, up to ${ENGINE_RESTART.maxDelayMs / 1000} s`);
     expect(restarts).toContain(`until a worker has stayed up for ${ENGINE_RESTART.healthyMs / 1000} s`);
+    expect(restarts).toContain(`a second time in a row (less than ${ENGINE_RESTART.healthyMs / 1000} s after the one before)`);
+    expect(restarts).toContain(`then twice as long after each further one, up to ${ENGINE_RESTART.maxDelayMs / 1000} s; its deadlines are forgotten ${ENGINE_RESTART.healthyMs / 1000} s after the last`);
     expect(API_MD).toContain(`| 413 | \`payload-too-large\` | a body over ${BODY_LIMIT / 1024 / 1024} MB`);
     expect(README).toContain(`runbook serve [--port ${DEFAULT_PORT}] [--host ${DEFAULT_HOST}] [--db ${DEFAULT_DB}] [--threads N] [--engine-timeout ${DEFAULT_ENGINE_TIMEOUT_MS}]`);
     expect(README).toContain(`413 above ${BODY_LIMIT / 1024 / 1024} MB`);

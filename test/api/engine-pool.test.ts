@@ -103,6 +103,53 @@ describe('a request past its deadline', () => {
   });
 });
 
+describe('a session whose requests keep running over the deadline', () => {
+  it('is refused for one deadline after its second in a row, then twice as long each time, up to maxDelayMs; other sessions are not held up', async () => {
+    const errors: string[] = [];
+    const p = pool({ threads: 1, timeoutMs: 200, script: HANGING, restart: { maxDelayMs: 800, healthyMs: 10_000 }, onError: (m) => errors.push(m) });
+    expect(version(await p.call(view('other')))).toBe(0);
+    const refusals: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const e = (await p.call(hanging('poison')).catch((err: unknown) => err)) as EngineUnavailable;
+      expect(e, `deadline ${i + 1}`).toBeInstanceOf(EngineUnavailable);
+      expect(e.message).toMatch(/^the engine spent more than 200 ms on this request and was restarted; /);
+      refusals.push(e.retryAfterMs ?? -1);
+      if (i === 0) continue;
+      expect(e.message).toContain(`this session's requests did so ${i + 1} times in a row, so it is refused for ${e.retryAfterMs} ms;`);
+      // Refused at once, without reaching a worker: no restart, no wait.
+      const restarts = p.status().restarts;
+      const t0 = performance.now();
+      const r = (await p.call(view('poison')).catch((err: unknown) => err)) as EngineUnavailable;
+      expect(performance.now() - t0).toBeLessThan(50);
+      expect(r).toBeInstanceOf(EngineUnavailable);
+      expect(r.message).toMatch(new RegExp(`^this session's requests ran over the 200 ms deadline ${i + 1} times in a row; it is refused for \\d+ ms so that it does not hold up other sessions$`));
+      expect(r.retryAfterMs).toBeGreaterThan(0);
+      expect(r.retryAfterMs).toBeLessThanOrEqual(e.retryAfterMs ?? 0);
+      // Another session on the same (only) worker is answered meanwhile.
+      expect(version(await p.call(view('other')))).toBe(0);
+      expect(p.status().restarts).toBe(restarts);
+      await until('the refusal to end', () => performance.now() - t0 >= (e.retryAfterMs ?? 0) + 5);
+    }
+    expect(refusals).toEqual([0, 200, 400, 800, 800]);
+    // The worker itself was replaced at once each time.
+    expect(errors).toEqual(Array(5).fill('engine worker stopped (a request ran over the 200 ms deadline); starting another'));
+    expect(p.status()).toMatchObject({ up: 1, restarts: 5 });
+    // Once the refusal is over, the session is served again.
+    expect(version(await p.call(view('poison')))).toBe(0);
+  });
+
+  it('is forgotten once healthyMs have passed since its last deadline', async () => {
+    const p = pool({ threads: 1, timeoutMs: 150, script: HANGING, restart: { healthyMs: 400 } });
+    const first = (await p.call(hanging('s')).catch((err: unknown) => err)) as EngineUnavailable;
+    expect(first.retryAfterMs).toBe(0);
+    await new Promise((r) => setTimeout(r, 450));
+    const again = (await p.call(hanging('s')).catch((err: unknown) => err)) as EngineUnavailable;
+    expect(again).toBeInstanceOf(EngineUnavailable);
+    expect(again.retryAfterMs).toBe(0);
+    expect(again.message).not.toContain('times in a row');
+  });
+});
+
 describe('over HTTP, a request past its deadline', () => {
   it('gets 503 unavailable saying so; the session is unchanged and other sessions keep working', async () => {
     const errors: string[] = [];
@@ -128,6 +175,27 @@ describe('over HTTP, a request past its deadline', () => {
     expect(ok.body.version).toBe(2);
     const other = await call(s.base, 'POST', `/v1/sessions/${b.id}/answers`, { version: 0, node: 'who-fails', choice: 1 });
     expect(other.status).toBe(200);
+  });
+
+  it('the second in a row refuses the session for a deadline, with Retry-After; other sessions are served', async () => {
+    const engine = new WorkerEngine(data, { threads: 1, timeoutMs: 1500, script: HANGING });
+    const s = await startServer({ engine });
+    servers.push(s);
+    const a = (await call(s.base, 'POST', '/v1/sessions', { runbook: RUNBOOK })).body;
+    const b = (await call(s.base, 'POST', '/v1/sessions', { runbook: RUNBOOK })).body;
+    expect((await call(s.base, 'POST', `/v1/sessions/${a.id}/answers`, { version: 0, node: 'who-fails', choice: 2 })).status).toBe(200);
+    const poison = { version: 1, node: 'counters', command: 'netstat -s', output: `TcpExt:\n    ${HANG}\n` };
+    expect((await call(s.base, 'POST', `/v1/sessions/${a.id}/answers`, poison)).headers.get('retry-after')).toBe('1');
+    const second = await call(s.base, 'POST', `/v1/sessions/${a.id}/answers`, poison);
+    expect(second.status).toBe(503);
+    expect(second.body.error.message).toMatch(/did so 2 times in a row, so it is refused for 1\.5 s;/);
+    expect(second.headers.get('retry-after')).toBe('2');
+    const read = await call(s.base, 'GET', `/v1/sessions/${a.id}`);
+    expect(read.status).toBe(503);
+    expect(read.body.error.message).toMatch(/^this session's requests ran over the 1\.5 s deadline 2 times in a row; it is refused for/);
+    expect(['1', '2']).toContain(read.headers.get('retry-after'));
+    expect((await call(s.base, 'POST', `/v1/sessions/${b.id}/answers`, { version: 0, node: 'who-fails', choice: 1 })).status).toBe(200);
+    expect(engine.status().restarts).toBe(2);
   });
 });
 
