@@ -54,7 +54,10 @@ export interface AppOptions {
    * (`engineThreads` 0) cannot be interrupted, so it has no deadline.
    */
   engineTimeoutMs?: number;
-  /** An engine to use instead of the one `engineThreads` describes (tests and benchmarks); the app closes it. */
+  /**
+   * An engine to use instead of the one `engineThreads` describes (tests and benchmarks); the app
+   * closes it, and logs its worker failures (besides telling its own `onError`).
+   */
   engine?: EngineClient;
 }
 
@@ -176,8 +179,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const engine: EngineClient =
     opts.engine ??
     ((opts.engineThreads ?? 0) > 0
-      ? new WorkerEngine(data, { threads: opts.engineThreads, cacheSize, timeoutMs: opts.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS, onError: (msg) => app.log.error(msg) })
+      ? new WorkerEngine(data, { threads: opts.engineThreads, cacheSize, timeoutMs: opts.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS })
       : inlineEngine(data, cacheSize));
+  // Worker failures go to the app's log, for an engine passed in as for one built here.
+  engine.onError?.((msg) => app.log.error(msg));
   app.addHook('onClose', async () => {
     await engine.close();
   });

@@ -52,6 +52,11 @@ export interface EngineClient {
   status(): EngineStatus;
   /** Stop the workers. */
   close(): Promise<void>;
+  /**
+   * Also tell a listener when a worker fails or is replaced (an engine without workers has nothing to tell).
+   * @param listener told each message, after the engine's own `onError`
+   */
+  onError?(listener: (message: string) => void): void;
 }
 
 /**
@@ -162,7 +167,7 @@ export interface WorkerEngineOptions {
    * it go to the replacement. A session whose requests do so twice in a row is refused for a while.
    */
   timeoutMs?: number;
-  /** Told when a worker fails or is replaced. */
+  /** Told when a worker fails or is replaced (more listeners: {@link WorkerEngine.onError}). */
   onError?: (message: string) => void;
   /** How failed workers are restarted (default {@link ENGINE_RESTART}). */
   restart?: Partial<RestartPolicy>;
@@ -191,6 +196,8 @@ export class WorkerEngine implements EngineClient {
   private closing = false;
   /** Sessions whose requests ran over the deadline lately, oldest first. */
   private readonly overruns = new Map<string, Overrun>();
+  /** Told when a worker fails or is replaced: the `onError` option, then those added by {@link onError}. */
+  private readonly listeners: ((message: string) => void)[];
   /** Checks the deadlines a few times per deadline (one timer for the pool, not one per request). */
   private readonly watchdog: NodeJS.Timeout;
 
@@ -207,6 +214,7 @@ export class WorkerEngine implements EngineClient {
     this.timeoutMs = Math.max(1, opts.timeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS);
     this.script = opts.script ?? workerScript('engine-worker.js');
     this.policy = { ...ENGINE_RESTART, ...opts.restart };
+    this.listeners = opts.onError ? [opts.onError] : [];
     for (let i = 0; i < this.threads; i++) {
       const slot: Slot = { worker: undefined, ready: false, pending: new Map(), failures: 0 };
       this.start(slot);
@@ -284,7 +292,8 @@ export class WorkerEngine implements EngineClient {
       for (const p of slot.pending.values()) p.reject(new EngineUnavailable('the engine restarted while answering; retry the request', delay));
       slot.pending.clear();
     }
-    this.opts.onError?.(`engine worker stopped (${why}); starting another${delay ? ` in ${duration(delay)}` : ''}`);
+    const message = `engine worker stopped (${why}); starting another${delay ? ` in ${duration(delay)}` : ''}`;
+    for (const listener of this.listeners) listener(message);
     // Its events are ignored from now on (slot.worker is no longer it); a stuck thread is stopped.
     if (old) {
       old.on('error', () => {});
@@ -422,6 +431,11 @@ export class WorkerEngine implements EngineClient {
     if (this.closing) return;
     // A replacement starts with an empty cache: a settle meant for the stopped worker has nothing to settle.
     this.slotFor(req.id).worker?.postMessage({ n: -1, req });
+  }
+
+  /** @inheritDoc */
+  onError(listener: (message: string) => void): void {
+    this.listeners.push(listener);
   }
 
   /**

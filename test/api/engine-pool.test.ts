@@ -239,6 +239,21 @@ describe('over HTTP, a worker that dies mid-request', () => {
   });
 });
 
+describe('an engine built outside the app', () => {
+  it('has its worker failures written to the app log, and still told to its own onError', async () => {
+    const own: string[] = [];
+    const engine = new WorkerEngine(data, { threads: 1, onError: (m) => own.push(m) });
+    const s = await startServer({ engine });
+    servers.push(s);
+    expect((await call(s.base, 'POST', '/v1/sessions', { runbook: RUNBOOK })).status).toBe(201);
+    await engine.crashForTest(0);
+    await until('the failure in the app log', () => s.logs.some((l) => l.includes('engine worker stopped')));
+    const logged = s.logs.filter((l) => l.includes('engine worker stopped')).map((l) => JSON.parse(l) as { level: number; msg: string });
+    expect(logged).toEqual([expect.objectContaining({ level: 50, msg: 'engine worker stopped (exit code 1); starting another' })]);
+    expect(own).toEqual(['engine worker stopped (exit code 1); starting another']);
+  });
+});
+
 describe('workers that fail', () => {
   it('a worker that fails as it loads is started again at once, then after a growing, bounded delay', async () => {
     const events: { message: string; at: number }[] = [];
