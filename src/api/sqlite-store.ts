@@ -119,8 +119,9 @@ export interface SqliteStoreOptions {
   /**
    * With background checkpoints: past this many WAL frames (pages), the store holds its writes back
    * until the thread has checkpointed everything, so the next commit starts the WAL over (steady
-   * writes would otherwise grow it without end). Default 16,384 (64 MB of 4 KB pages, the size the
-   * file is cut back to).
+   * writes would otherwise grow it without end). Default 65,536 (256 MB of 4 KB pages; after a
+   * rewind the file is cut back to 64 MB). Each rewind holds the writes for about the same time
+   * whatever the size, so a larger limit means fewer of those pauses under steady writes.
    */
   checkpointRestartFrames?: number;
   /**
@@ -137,6 +138,9 @@ interface CheckpointResult {
   log: number;
   drained?: boolean;
 }
+
+/** WAL frames (4 KB pages) past which the WAL is rewound under steady writes: 256 MB. */
+const REWIND_FRAMES = 65_536;
 
 /** The longest writes are held back while the WAL is drained, in ms. */
 const DRAIN_MAX_MS = 250;
@@ -230,7 +234,7 @@ export class SqliteStore implements SessionStore {
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
-    if (opts.checkpoint === 'background' && file !== ':memory:') this.startCheckpointer(file, opts.checkpointIntervalMs ?? 200, opts.checkpointRestartFrames ?? 16_384);
+    if (opts.checkpoint === 'background' && file !== ':memory:') this.startCheckpointer(file, opts.checkpointIntervalMs ?? 200, opts.checkpointRestartFrames ?? REWIND_FRAMES);
     const db = this.db;
     this.q = {
       insertSession: db.prepare<[Record<string, unknown>], never>(
