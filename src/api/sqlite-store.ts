@@ -119,9 +119,10 @@ export interface SqliteStoreOptions {
   /**
    * With background checkpoints: past this many WAL frames (pages), the store holds its writes back
    * until the thread has checkpointed everything, so the next commit starts the WAL over (steady
-   * writes would otherwise grow it without end). Default 65,536 (256 MB of 4 KB pages; after a
-   * rewind the file is cut back to 64 MB). Each rewind holds the writes for about the same time
-   * whatever the size, so a larger limit means fewer of those pauses under steady writes.
+   * writes would otherwise grow it without end). Default 65,536 (256 MB of 4 KB pages). Each rewind
+   * holds the writes for about the same time whatever the size, so a larger limit means fewer of
+   * those pauses under steady writes. The file is reused in place (cut back only past this size
+   * plus 64 MB) and removed when the store closes.
    */
   checkpointRestartFrames?: number;
   /**
@@ -141,6 +142,8 @@ interface CheckpointResult {
 
 /** WAL frames (4 KB pages) past which the WAL is rewound under steady writes: 256 MB. */
 const REWIND_FRAMES = 65_536;
+/** The WAL file is cut back only when it outgrows the rewind size by more than this. */
+const WAL_HEADROOM_BYTES = 64 * 1024 * 1024;
 
 /** The longest writes are held back while the WAL is drained, in ms. */
 const DRAIN_MAX_MS = 250;
@@ -352,8 +355,10 @@ export class SqliteStore implements SessionStore {
 
   private startCheckpointer(file: string, intervalMs: number, restartFrames: number): void {
     this.db.pragma('wal_autocheckpoint = 0');
-    // After a checkpoint resets the WAL, the file is cut back to this size.
-    this.db.pragma('journal_size_limit = 67108864');
+    // After a rewind the first commit cuts the file back to this size, on the event loop: cutting a
+    // few hundred MB takes a quarter of a second, so the limit sits above the rewind size plus what
+    // arrives before a rewind starts, and the file is reused in place instead.
+    this.db.pragma(`journal_size_limit = ${restartFrames * 4096 + WAL_HEADROOM_BYTES}`);
     const worker = new Worker(workerScript('checkpointer.js'), { workerData: { file, intervalMs } });
     worker.unref();
     worker.on('message', (m: CheckpointResult) => {
