@@ -105,6 +105,8 @@ const GROUPED_RE = /(^|[\s:=(])(\d{1,3}(?:([,\u00a0\u202f'])\d{3})(?:\3\d{3})*)(
  * @returns the text with plain integers
  */
 export function ungroupNumbers(text: string): string {
+  // Most pastes hold no separator at all: four native scans are cheaper than the regex over the text.
+  if (text.indexOf(',') < 0 && text.indexOf("'") < 0 && text.indexOf('\u00a0') < 0 && text.indexOf('\u202f') < 0) return text;
   if (!GROUP_SEP_RE.test(text)) return text;
   return text
     .split('\n')
