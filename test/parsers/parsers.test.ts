@@ -31,7 +31,7 @@ describe('public API', () => {
   it('exports exactly these names', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
-        'COMMANDS', 'DETECT_THRESHOLD', 'PARSERS', 'cleanPaste', 'closestFacts', 'commandInfo', 'computeDeltas', 'detectCommand', 'factCatalog',
+        'COMMANDS', 'DETECT_THRESHOLD', 'PARSERS', 'cleanPaste', 'closestFacts', 'commandInfo', 'computeDeltas', 'detectCommand', 'factCatalog', 'factCount',
         'getParser', 'isKnownFact', 'isParserId', 'isSafeToRun', 'parseOutput', 'parsersForCommand', 'promptCommand', 'splitPaste', 'stripTerminal', 'ungroupNumbers',
       ].sort(),
     );

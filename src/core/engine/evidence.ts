@@ -3,7 +3,7 @@
  * sessions and one-shot diagnosis learn anything from command output.
  */
 import type { Deltas, Facts, FactValue } from '../facts/types.js';
-import { cleanPaste, computeDeltas, DETECT_THRESHOLD, factCatalog, getParser, parseOutput, parsersForCommand, splitPaste } from '../parsers/index.js';
+import { cleanPaste, computeDeltas, DETECT_THRESHOLD, factCatalog, factCount, getParser, parseOutput, parsersForCommand, splitPaste } from '../parsers/index.js';
 
 /** One pasted output. */
 export interface EvidenceInput {
@@ -93,21 +93,13 @@ export function hasFacts(facts: Facts): boolean {
   return false;
 }
 
-const factCounts = new WeakMap<Facts, number>();
-
 /**
- * How many facts a reading has. Readings never change once read, so each is counted once:
- * listing the keys of a large fact map (V8 keeps it as a dictionary) sorts them every time.
+ * How many facts a reading has (counted once per reading: see {@link factCount}).
  * @param r a reading
  * @returns its number of facts
  */
 export function readingFactCount(r: EvidenceRead): number {
-  let n = factCounts.get(r.facts);
-  if (n === undefined) {
-    n = Object.keys(r.facts).length;
-    factCounts.set(r.facts, n);
-  }
-  return n;
+  return factCount(r.facts);
 }
 
 function readOne(output: string, command: string | undefined, hints: string[]): EvidenceRead {

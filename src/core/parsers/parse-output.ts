@@ -5,6 +5,7 @@
  */
 import type { Facts, Parser } from '../facts/types.js';
 import { cleanOrSplit, cleanPaste } from './hygiene.js';
+import { factCount } from './lib/util.js';
 import { PARSERS, getParser, type ParserId } from './registry.js';
 import { detectCommand, parsersForCommand } from './select.js';
 
@@ -43,7 +44,7 @@ function one(text: string, command: string | null): ParsedOutput {
     const chosen = parsersForCommand(command);
     for (const p of chosen) {
       const r = p.parse(text, command);
-      if (Object.keys(r.facts).length > 0) {
+      if (factCount(r.facts) > 0) {
         return { command, parser: p.meta.id as ParserId, confidence: 1, facts: r.facts, warnings: r.warnings };
       }
       tried.push(p.meta.id);
@@ -55,7 +56,7 @@ function one(text: string, command: string | null): ParsedOutput {
   if (det.parser && !tried.includes(det.parser)) {
     const p = getParser(det.parser) as Parser;
     const r = p.parse(text, command ?? undefined);
-    if (Object.keys(r.facts).length > 0) {
+    if (factCount(r.facts) > 0) {
       const pre = tried.length > 0 ? [`This does not read as \`${command}\` output; it looks like \`${p.meta.commands[0]}\` output (confidence ${det.confidence}).`] : [];
       return { command, parser: det.parser, confidence: det.confidence, facts: r.facts, warnings: [...pre, ...r.warnings] };
     }
@@ -101,7 +102,7 @@ export function parseOutput(text: string, options: ParseOptions = {}): ParsedOut
         confidence: Math.min(...parts.map((p) => p.r.confidence)),
         facts,
         warnings,
-        segments: parts.map(({ s, r }) => ({ command: s.command, parser: r.parser, confidence: r.confidence, facts: Object.keys(r.facts).length })),
+        segments: parts.map(({ s, r }) => ({ command: s.command, parser: r.parser, confidence: r.confidence, facts: factCount(r.facts) })),
       };
     }
     return one(read.clean.text, read.clean.command);
