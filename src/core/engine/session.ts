@@ -377,27 +377,130 @@ function apply(w: Work, input: SessionInput): InputError | undefined {
 export function replay(data: EngineData, runbookId: string, inputs: SessionInput[]): SessionState | (InputError & { index?: number }) {
   const runbook = data.runbooks.get(runbookId);
   if (!runbook) return { code: 'unknown-runbook', message: `no runbook "${runbookId}"` };
-  const w: Work = {
-    data,
-    runbook,
-    nodeId: runbook.entry,
-    readings: [],
-    nodeReadings: [],
-    answerFacts: {},
-    extra: { supports: new Map(), rulesOut: new Map(), concluded: new Map() },
-    candidateIds: [...runbook.candidates],
-    candidates: [],
-    transcript: [],
-    startRunbook: runbook.id,
-    rev: 0,
-  };
-  w.candidates = computeCandidates(w);
-  settle(w);
-  for (let i = 0; i < inputs.length; i++) {
+  // Sessions of one runbook mostly start with the same answers before their first paste: the state
+  // after such a prefix is computed once and copied (see PrefixMemo).
+  let n = 0;
+  while (n < inputs.length && inputs[n].kind !== 'output') n++;
+  const key = n > 0 ? prefixKey(runbookId, inputs, n) : undefined;
+  const memo = key === undefined ? undefined : memoOf(data);
+  const hit = key === undefined ? undefined : memo!.get(key);
+  let w: Work;
+  let from = 0;
+  if (hit) {
+    w = restore(data, runbook.id, hit, inputs);
+    from = n;
+  } else {
+    w = {
+      data,
+      runbook,
+      nodeId: runbook.entry,
+      readings: [],
+      nodeReadings: [],
+      answerFacts: {},
+      extra: { supports: new Map(), rulesOut: new Map(), concluded: new Map() },
+      candidateIds: [...runbook.candidates],
+      candidates: [],
+      transcript: [],
+      startRunbook: runbook.id,
+      rev: 0,
+    };
+    w.candidates = computeCandidates(w);
+    settle(w);
+  }
+  // Where each prefix input's transcript steps end (the steps before the first are the start's).
+  const ends: number[] = [w.transcript.length];
+  for (let i = from; i < inputs.length; i++) {
     const err = apply(w, inputs[i]);
     if (err) return { ...err, index: i };
+    if (key !== undefined && !hit && i < n) {
+      ends.push(w.transcript.length);
+      if (i === n - 1) remember(memo!, key, w, ends);
+    }
   }
   return snapshot(w, inputs.length);
+}
+
+/**
+ * The state after a prefix of answers and skips (no pastes), shared by every session that gave
+ * them: the replay is pure, so the same runbook, nodes and choices always give the same state.
+ * Transcript steps keep the times of the session that made them; `by[i]` is the input that made
+ * step `i` (-1: the start), whose time each session's copy takes.
+ */
+interface PrefixState {
+  runbookId: string;
+  nodeId: string;
+  answerFacts: Facts;
+  supports: [string, string[]][];
+  rulesOut: [string, string[]][];
+  concluded: [string, 'high' | 'medium' | 'low'][];
+  candidateIds: string[];
+  candidates: Candidate[];
+  transcript: TranscriptStep[];
+  by: number[];
+  rev: number;
+}
+
+/** Prefix states per engine data (a reloaded project starts afresh), at most {@link PREFIX_MEMO_MAX} each. */
+const prefixMemos = new WeakMap<EngineData, Map<string, PrefixState>>();
+const PREFIX_MEMO_MAX = 1024;
+
+function memoOf(data: EngineData): Map<string, PrefixState> {
+  let m = prefixMemos.get(data);
+  if (!m) prefixMemos.set(data, (m = new Map()));
+  return m;
+}
+
+function prefixKey(runbookId: string, inputs: SessionInput[], n: number): string {
+  let key = runbookId;
+  for (let i = 0; i < n; i++) {
+    const x = inputs[i];
+    key += x.kind === 'choice' ? `\u0000${x.node}\u0001${typeof x.choice}:${x.choice}` : `\u0000${x.node}\u0002`;
+    // Whether it has a time decides whether its transcript steps have one (and where the key sits).
+    if (x.at) key += '\u0003';
+  }
+  return key;
+}
+
+function remember(memo: Map<string, PrefixState>, key: string, w: Work, ends: number[]): void {
+  if (memo.size >= PREFIX_MEMO_MAX) memo.clear();
+  // Step t was made by input i when ends[i] <= t < ends[i + 1]; before ends[0], by the start.
+  const by = w.transcript.map((_, t) => ends.findIndex((end) => t < end) - 1);
+  memo.set(key, {
+    runbookId: w.runbook.id,
+    nodeId: w.nodeId,
+    answerFacts: { ...w.answerFacts },
+    supports: [...w.extra.supports].map(([k, v]) => [k, [...v]]),
+    rulesOut: [...w.extra.rulesOut].map(([k, v]) => [k, [...v]]),
+    concluded: [...w.extra.concluded],
+    candidateIds: [...w.candidateIds],
+    candidates: w.candidates,
+    transcript: w.transcript.map((t) => ({ ...t })),
+    by,
+    rev: w.rev,
+  });
+}
+
+/** A session's own copy of a prefix state, with the times of its own inputs. */
+function restore(data: EngineData, startRunbook: string, p: PrefixState, inputs: SessionInput[]): Work {
+  return {
+    data,
+    runbook: data.runbooks.get(p.runbookId)!,
+    nodeId: p.nodeId,
+    readings: [],
+    nodeReadings: [],
+    answerFacts: { ...p.answerFacts },
+    extra: {
+      supports: new Map(p.supports.map(([k, v]) => [k, [...v]])),
+      rulesOut: new Map(p.rulesOut.map(([k, v]) => [k, [...v]])),
+      concluded: new Map(p.concluded),
+    },
+    candidateIds: [...p.candidateIds],
+    candidates: p.candidates,
+    // The same inputs had times (or not) in the session that made the steps, so only the values change.
+    transcript: p.transcript.map((t, i) => (t.at !== undefined && p.by[i] >= 0 ? { ...t, at: inputs[p.by[i]].at } : { ...t })),
+    startRunbook,
+    rev: p.rev,
+  };
 }
 
 /**
