@@ -54,6 +54,25 @@ describe('replays that start with the same answers', () => {
     );
   });
 
+  it('cannot take one answer for another prefix, whatever characters a choice holds', () => {
+    const t = '2026-01-01T00:00:00.000Z';
+    const triage = warm.runbooks.get('triage')!;
+    const start = triage.nodes[triage.entry];
+    if (start.type !== 'ask') throw new Error('triage no longer starts with a question');
+    // A valid two-answer prefix is now known; then one answer whose text spells out that prefix.
+    const two = replay(warm, 'triage', [{ kind: 'choice', node: triage.entry, choice: '3', at: t }]);
+    if (isInputError(two) || two.current.type !== 'ask') throw new Error('triage choice 3 no longer leads to a question');
+    replay(warm, 'triage', [{ kind: 'choice', node: triage.entry, choice: '3', at: t }, { kind: 'choice', node: two.current.node, choice: '1', at: t }]);
+    for (const sep of ['\u0000', '\u0001', '\u0002', '\u0003', '","', '],[', '"']) {
+      for (const choice of [`3${sep}${two.current.node}${sep}1`, `3\u0003\u0000${two.current.node}\u0001string:1`, `3${sep}true${sep}`]) {
+        const input: SessionInput = { kind: 'choice', node: triage.entry, choice, at: t };
+        const r = replay(warm, 'triage', [input]);
+        expect(r, JSON.stringify(choice)).toEqual(replay(cold(), 'triage', [input]));
+        expect(isInputError(r) && r.code, JSON.stringify(choice)).toBe('bad-choice');
+      }
+    }
+  });
+
   it("keep each session's own times and never share its transcript objects", () => {
     const entry = warm.runbooks.get('syn-no-response')!;
     const ask = entry.nodes[entry.entry];

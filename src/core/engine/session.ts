@@ -383,7 +383,8 @@ export function replay(data: EngineData, runbookId: string, inputs: SessionInput
   while (n < inputs.length && inputs[n].kind !== 'output') n++;
   const key = n > 0 ? prefixKey(runbookId, inputs, n) : undefined;
   const memo = key === undefined ? undefined : memoOf(data);
-  const hit = key === undefined ? undefined : memo!.get(key);
+  const found = key === undefined ? undefined : memo!.get(key);
+  const hit = found && found.length === n ? found : undefined;
   let w: Work;
   let from = 0;
   if (hit) {
@@ -427,6 +428,8 @@ export function replay(data: EngineData, runbookId: string, inputs: SessionInput
  * step `i` (-1: the start), whose time each session's copy takes.
  */
 interface PrefixState {
+  /** How many inputs the prefix has (checked on a hit, besides the key). */
+  length: number;
   runbookId: string;
   nodeId: string;
   answerFacts: Facts;
@@ -451,14 +454,14 @@ function memoOf(data: EngineData): Map<string, PrefixState> {
 }
 
 function prefixKey(runbookId: string, inputs: SessionInput[], n: number): string {
-  let key = runbookId;
+  // JSON, so no node or choice text (a choice may be any string) can pass for another prefix. Whether
+  // an input has a time decides whether its transcript steps have one (and where the key sits).
+  const parts: unknown[] = [runbookId];
   for (let i = 0; i < n; i++) {
     const x = inputs[i];
-    key += x.kind === 'choice' ? `\u0000${x.node}\u0001${typeof x.choice}:${x.choice}` : `\u0000${x.node}\u0002`;
-    // Whether it has a time decides whether its transcript steps have one (and where the key sits).
-    if (x.at) key += '\u0003';
+    parts.push(x.kind === 'choice' ? [x.node, x.choice, Boolean(x.at)] : [x.node, Boolean(x.at)]);
   }
-  return key;
+  return JSON.stringify(parts);
 }
 
 function remember(memo: Map<string, PrefixState>, key: string, w: Work, ends: number[]): void {
@@ -466,6 +469,7 @@ function remember(memo: Map<string, PrefixState>, key: string, w: Work, ends: nu
   // Step t was made by input i when ends[i] <= t < ends[i + 1]; before ends[0], by the start.
   const by = w.transcript.map((_, t) => ends.findIndex((end) => t < end) - 1);
   memo.set(key, {
+    length: ends.length - 1,
     runbookId: w.runbook.id,
     nodeId: w.nodeId,
     answerFacts: { ...w.answerFacts },
