@@ -205,8 +205,8 @@ describe('count pipelines', () => {
     expect(facts('40\n', "netstat -ant | sed '1,2d' | wc -l")).toEqual({ 'tcp.state.total': 40 });
     // Only one of netstat's two header lines is gone.
     expect(facts('41\n', 'netstat -ant | tail -n +2 | wc -l')).toEqual({ 'tcp.state.total': 40 });
-    // `sed 2d` drops some row, not the header: the header is still counted.
-    expect(facts('6212\n', 'ss -tan state close-wait | sed 2d | wc -l')).toEqual({ 'tcp.state.CLOSE_WAIT': 6211 });
+    // `sed 2d` drops a row, not the header: what is left is not every CLOSE_WAIT socket.
+    expect(facts('6212\n', 'ss -tan state close-wait | sed 2d | wc -l')).toEqual({ 'count.value': 6211 });
     const dependency = parseOutput('30\n', { command: 'ss -tn dport = :6379 | sed 1d | wc -l' });
     expect(dependency.facts).toEqual({ 'count.value': 30 });
   });
@@ -233,6 +233,24 @@ describe('count pipelines', () => {
     expect(facts('101\n', 'ss -tan state all | wc -l')).toEqual({ 'tcp.state.total': 100 });
     expect(facts('101\n', 'ss -tan | wc -l')).toEqual({ 'tcp.state.total': 100 });
     expect(facts('12\n', 'ss -Htan state bucket exclude time-wait | wc -l')).toEqual({ 'tcp.state.SYN_RECV': 12 });
+  });
+
+  it('a count of one state with a filter expression or a grep is only some of those sockets', () => {
+    // (A grep before `wc -l` leaves the header out already; the others subtract it.)
+    const counts: [string, number][] = [
+      ["ss -tan state established '( dport = :443 )' | wc -l", 10],
+      ['ss -tan state established dport = :443 | wc -l', 10],
+      ['ss -tan state close-wait | grep :6379 | wc -l', 11],
+      ['ss -tan state close-wait | head -100 | wc -l', 10],
+    ];
+    for (const [command, value] of counts) {
+      const r = parseOutput('11\n', { command });
+      expect(r.facts, command).toEqual({ 'count.value': value });
+      expect(r.warnings[0], command).toMatch(/^Kept as count.value: .* counts some (ESTABLISHED|CLOSE_WAIT) sockets, but /);
+    }
+    // A grep of the state itself selects nothing more.
+    expect(facts('10\n', 'ss -tan state close-wait | grep -c CLOSE-WAIT')).toEqual({ 'tcp.state.CLOSE_WAIT': 10 });
+    expect(facts('11\n', 'ss -tan state close-wait | sort | wc -l')).toEqual({ 'tcp.state.CLOSE_WAIT': 10 });
   });
 
   it('gives a count over several states to none of them', () => {

@@ -28,7 +28,7 @@
  * Example: `netstat -an | grep -c SYN_RECV` printing `128` gives `tcp.state.SYN_RECV = 128`.
  */
 import type { Facts } from '../facts/types.js';
-import { normalizeState, partialListing, stateFilter } from './lib/sockets.js';
+import { droppedRows, normalizeState, partialListing, stateFilter } from './lib/sockets.js';
 import { leadingLinesDropped, shapeOf, words } from './lib/shell.js';
 import { blank, cannotRead, defineParser, fact, fields, head, lines, nothing, round } from './lib/util.js';
 
@@ -42,6 +42,8 @@ interface Counted {
   several?: string[];
   /** A state its `grep -v` leaves out. */
   without?: string;
+  /** Why a count of rows is only some sockets of the one state ss selects (a filter expression, a grep); a tally of their peers still reads the state. */
+  some?: string;
 }
 
 /**
@@ -62,7 +64,12 @@ function commandState(command: string): Counted {
   }
   if (named.size > 1) return { several: [...named] };
   if (named.size === 1) return { state: [...named][0] };
-  return { state: stateFilter(command) };
+  const state = stateFilter(command);
+  if (!state) return {};
+  // The rows before the count must be every socket in that state (`wc -l` itself drops none).
+  const last = sh.filters[sh.filters.length - 1] ?? '';
+  const some = droppedRows(/^wc\b/.test(last) ? [sh.base, ...sh.filters.slice(0, -1)].join(' | ') : command);
+  return some ? { state, some: `${state} sockets, but ${some}` } : { state };
 }
 
 /** Header lines the producing command prints before its rows, that `wc -l` counts too. */
@@ -142,12 +149,12 @@ export const count = defineParser({
       const last = sh.filters[sh.filters.length - 1] ?? '';
       const isWc = /^wc\b/.test(last);
       const value = isWc ? Math.max(0, n - headerLines(cmd)) : n;
-      const { state, several, without } = commandState(cmd);
+      const { state, several, without, some } = commandState(cmd);
       const lister = sh.program === 'ss' || sh.program === 'netstat' || /\/proc\/net\/tcp/.test(cmd);
-      if (state && lister) facts[`tcp.state.${state}`] = value;
-      else if (lister && (several || without)) {
+      if (state && lister && !some) facts[`tcp.state.${state}`] = value;
+      else if (lister && (several || without || some)) {
         facts['count.value'] = value;
-        const what = several ? `several TCP states (${several.join(', ')})` : `sockets not in ${without}`;
+        const what = several ? `several TCP states (${several.join(', ')})` : without ? `sockets not in ${without}` : `some ${some}`;
         return { facts, warnings: [`Kept as count.value: \`${cmd}\` counts ${what}, not one state.`] };
       } else if ((sh.program === 'ss' && sh.flags.has('t')) || (sh.program === 'netstat' && sh.flags.has('t') && !/grep/.test(last))) {
         // the listing before `wc -l` must show every socket for its count to be the total

@@ -189,6 +189,19 @@ export function partialListing(command: string | undefined): string | undefined 
     if (ss.expression) return 'a filter expression selects some sockets';
   } else if (sh.flags.has('l')) return 'it lists listeners only';
   else if (sh.program === 'netstat' && !sh.flags.has('a')) return 'netstat without -a lists no listeners';
+  return droppedRows(command);
+}
+
+/**
+ * Why a listing shows only some of the sockets its states select: an ss filter expression
+ * (`dport = :443`), or a later stage that drops rows (`| grep :443`, `| head -1000`; `sed 1d` or
+ * `tail -n +2` only take the header away). Which states are listed is not looked at here.
+ * @param command the command line (its last stage included: pass it without a final `wc -l`)
+ * @returns the reason, or undefined when every row of those states is there
+ */
+export function droppedRows(command: string): string | undefined {
+  const sh = shapeOf(command);
+  if (sh.program === 'ss' && ssStates(command)?.expression) return 'a filter expression selects some sockets';
   // `sed 1d` or `tail -n +2` may take the header lines away; dropping more drops rows.
   let header = sh.program === 'netstat' ? 2 : sh.program === 'ss' && !sh.flags.has('H') ? 1 : 0;
   const cut = sh.filters.find((f) => {
