@@ -200,6 +200,9 @@ export class WorkerEngine implements EngineClient {
   private readonly listeners: ((message: string) => void)[];
   /** Checks the deadlines a few times per deadline (one timer for the pool, not one per request). */
   private readonly watchdog: NodeJS.Timeout;
+  /** The watchdog's period, and when it last looked (performance.now()). */
+  private readonly period: number;
+  private lastCheck: number;
 
   /**
    * Start the workers (they load in the background; early requests wait in their queues).
@@ -221,8 +224,9 @@ export class WorkerEngine implements EngineClient {
       this.slots.push(slot);
     }
     // A deadline is noticed within a quarter of it (at most a second late, checked at most every 5 ms).
-    const period = Math.min(1000, Math.max(5, Math.min(this.timeoutMs, this.policy.startTimeoutMs) / 4));
-    this.watchdog = setInterval(() => this.check(), period);
+    this.period = Math.min(1000, Math.max(5, Math.min(this.timeoutMs, this.policy.startTimeoutMs) / 4));
+    this.lastCheck = performance.now();
+    this.watchdog = setInterval(() => this.check(), this.period);
     this.watchdog.unref();
   }
 
@@ -314,6 +318,11 @@ export class WorkerEngine implements EngineClient {
   private check(): void {
     if (this.closing) return;
     const now = performance.now();
+    // Late by more than a period: the event loop itself was held up (a long synchronous write, say),
+    // so replies may be waiting in the ports unread. Judge nothing now; the next tick comes after them.
+    const late = now - this.lastCheck > 2 * this.period;
+    this.lastCheck = now;
+    if (late) return;
     for (const slot of this.slots) {
       if (slot.since === undefined || !slot.worker) continue;
       if (!slot.ready) {
@@ -332,7 +341,8 @@ export class WorkerEngine implements EngineClient {
     if (first.done) return;
     const [n, p] = first.value;
     slot.pending.delete(n);
-    const { strikes, refuse } = this.overrun(this.idOf(p.req));
+    const id = this.idOf(p.req);
+    const { strikes, refuse } = this.overrun(id);
     p.reject(
       new EngineUnavailable(
         `the engine spent more than ${duration(this.timeoutMs)} on this request and was restarted; ` +
@@ -341,6 +351,17 @@ export class WorkerEngine implements EngineClient {
         refuse,
       ),
     );
+    // A refused session's requests still queued are refused too, instead of each costing the
+    // sessions behind them another deadline and another worker.
+    if (refuse) {
+      const err = this.refused(id);
+      for (const [k, q] of slot.pending) {
+        if (err && q.req.op !== 'settle' && this.idOf(q.req) === id) {
+          slot.pending.delete(k);
+          q.reject(err);
+        }
+      }
+    }
     this.replace(slot, `a request ran over the ${duration(this.timeoutMs)} deadline`, true);
   }
 

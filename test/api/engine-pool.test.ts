@@ -150,6 +150,38 @@ describe('a session whose requests keep running over the deadline', () => {
   });
 });
 
+describe('deadlines and a busy event loop or a session that keeps hanging', () => {
+  it('a reply held up by a blocked event loop is not taken for a stuck worker', async () => {
+    const errors: string[] = [];
+    const p = pool({ threads: 1, timeoutMs: 300, onError: (m) => errors.push(m) });
+    expect(version(await p.call(view('warm')))).toBe(0);
+    const answered = settled(p.call(view('innocent')));
+    // Something else holds the event loop for longer than the deadline (a write waiting on a lock).
+    setImmediate(() => {
+      const end = performance.now() + 1000;
+      while (performance.now() < end);
+    });
+    const r = await answered;
+    expect('value' in r && version(r.value)).toBe(0);
+    expect(errors).toEqual([]);
+    expect(p.status().restarts).toBe(0);
+  });
+
+  it('once a session is refused, its requests still queued are refused too, not each a deadline and a restart', async () => {
+    const p = pool({ threads: 1, timeoutMs: 300, script: HANGING });
+    expect(version(await p.call(view('warm')))).toBe(0);
+    const bad = Array.from({ length: 5 }, () => settled(p.call(hanging('bad'))));
+    const other = settled(p.call(view('other')));
+    const done = await Promise.all(bad);
+    for (const b of done) expect('error' in b && b.error).toBeInstanceOf(EngineUnavailable);
+    const o = await other;
+    expect('value' in o && version(o.value)).toBe(0);
+    // Two deadlines (the second refuses the session and its queued requests), not five.
+    expect(p.status().restarts).toBe(2);
+    expect(done.filter((b) => 'error' in b && /is refused for/.test((b.error as Error).message)).length).toBe(4);
+  });
+});
+
 describe('over HTTP, a request past its deadline', () => {
   it('gets 503 unavailable saying so; the session is unchanged and other sessions keep working', async () => {
     const errors: string[] = [];
