@@ -252,6 +252,27 @@ describe('SQLite group commit', () => {
     await store.close();
   });
 
+  it('when another process holds the write lock, the batch fails at once as a whole, nothing written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-group-'));
+    dirs.push(dir);
+    const file = join(dir, 'runbook.db');
+    const store = new SqliteStore(file, { groupCommit: true, busyTimeoutMs: 50 });
+    for (const id of ['a', 'b', 'c']) await store.create({ id, runbook: RUNBOOK, createdAt: at, progress: prog });
+    const other = new SqliteStore(file);
+    other.db.prepare('BEGIN IMMEDIATE').run();
+    const settled = await Promise.allSettled(['a', 'b', 'c'].map((id, i) => store.append(id, 0, ev(i), prog)));
+    other.db.prepare('ROLLBACK').run();
+    const reasons = settled.map((r) => (r.status === 'rejected' ? (r.reason as { code?: string }) : undefined));
+    for (const r of reasons) expect(r?.code).toBe('SQLITE_BUSY');
+    // One attempt for the batch, not one more wait per write: they share its error.
+    expect(new Set(reasons).size).toBe(1);
+    for (const id of ['a', 'b', 'c']) expect((await store.getMeta(id))!.version).toBe(0);
+    // Once the lock is free, writes land again.
+    expect(await store.append('a', 0, ev(0), prog)).toEqual({ ok: true, version: 1 });
+    await other.close();
+    await store.close();
+  });
+
   it('close() commits what is still queued', async () => {
     const { file, store } = open();
     await store.create({ id: 'a', runbook: RUNBOOK, createdAt: at, progress: prog });

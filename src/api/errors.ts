@@ -31,6 +31,16 @@ export const ERROR_STATUS = {
 /** A machine error code. */
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * Whether an error is SQLite's "database is locked" (another connection holds the write lock).
+ * @param e the error
+ * @returns true for SQLITE_BUSY and its extended codes
+ */
+export function isBusy(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
 /** An error the API answers with; anything else becomes a 500 `internal`. */
 export class ApiError extends Error {
   /** The HTTP status. */
@@ -123,6 +133,13 @@ export function errorHandler(err: FastifyError | ApiError | Error, req: FastifyR
     // Other client errors Fastify raises (bad URL encoding, unsupported methods...): safe messages, no stack.
     req.log.info({ code: fe.code, statusCode: fe.statusCode }, fe.message);
     void reply.code(fe.statusCode).send(errorBody(fe.statusCode === 404 ? 'not-found' : 'invalid-request', fe.message));
+    return;
+  }
+  if (isBusy(err)) {
+    // Another process sharing the database held its write lock too long: nothing was written.
+    req.log.warn({ code: 'unavailable', statusCode: 503 }, err.message);
+    void reply.header('retry-after', 1);
+    void reply.code(503).send(errorBody('unavailable', 'the session store is busy (another process holds its write lock); nothing was written, retry'));
     return;
   }
   req.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'unhandled error');

@@ -68,6 +68,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { isBusy } from './errors.js';
 import { workerScript } from './worker-script.js';
 import {
   aggregateStats,
@@ -321,9 +322,15 @@ export class SqliteStore implements SessionStore {
     let results: WriteResult[];
     try {
       results = this.batchTx(items);
-    } catch {
-      // The batch failed and was rolled back (a write threw, the database is busy or full): each
-      // write on its own, so each gets its own answer.
+    } catch (e) {
+      // Another process held the write lock past busy_timeout: every write would wait as long
+      // again, one after the other, on the event loop. They all fail now (the API answers 503).
+      if (isBusy(e)) {
+        for (const w of items) w.fail(e);
+        return;
+      }
+      // The batch failed and was rolled back (a write threw, the disk is full): each write on its
+      // own, so each gets its own answer.
       for (const w of items) {
         try {
           w.done(this.writeTx(w.id, w.expected, w.event, w.progress));
