@@ -176,13 +176,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const data = engineData(opts.project);
   const cacheSize = opts.cacheSize ?? DEFAULT_CACHE_SIZE;
+  // Worker failures go to the app's log, for an engine passed in as for one built here (told from
+  // its constructor on, so a first worker that cannot even start is logged too).
+  const logError = (msg: string) => app.log.error(msg);
   const engine: EngineClient =
     opts.engine ??
     ((opts.engineThreads ?? 0) > 0
-      ? new WorkerEngine(data, { threads: opts.engineThreads, cacheSize, timeoutMs: opts.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS })
+      ? new WorkerEngine(data, { threads: opts.engineThreads, cacheSize, timeoutMs: opts.engineTimeoutMs ?? DEFAULT_ENGINE_TIMEOUT_MS, onError: logError })
       : inlineEngine(data, cacheSize));
-  // Worker failures go to the app's log, for an engine passed in as for one built here.
-  engine.onError?.((msg) => app.log.error(msg));
+  if (opts.engine) engine.onError?.(logError);
   app.addHook('onClose', async () => {
     await engine.close();
   });
