@@ -58,4 +58,16 @@ describe('runbook serve logs', () => {
     expect(await exited).toBe(0);
     expect(s.completed()).toBe(8);
   }, 60_000);
+
+  it('a second signal while shutting down stops at once, still writing the buffered lines', async () => {
+    const s = await serve();
+    for (let i = 0; i < 4; i++) expect((await fetch(`${s.base}/v1/runbooks`)).status).toBe(200);
+    const exited = new Promise<number | null>((r) => s.child.once('exit', (code) => r(code)));
+    s.child.kill('SIGTERM');
+    s.child.kill('SIGTERM');
+    // Either the second signal stopped it (1) or the shutdown was already done (0); no line is lost.
+    expect([0, 1]).toContain(await exited);
+    expect(s.child.signalCode).toBeNull();
+    expect(s.completed()).toBe(4);
+  }, 60_000);
 });

@@ -74,13 +74,14 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
   }
   const apiKeys = splitList(process.env.RUNBOOK_API_KEYS);
   const siteDir = join(PACKAGE_ROOT, 'dist');
+  const logs = logStream();
   const app = await buildApp({
     store,
     project,
     apiKeys,
     corsOrigins: splitList(process.env.RUNBOOK_CORS_ORIGINS),
     rateLimit: rate === 0 ? false : { max: rate, timeWindowMs: RATE_LIMIT_WINDOW_MS },
-    logger: { level: process.env.RUNBOOK_LOG_LEVEL ?? DEFAULT_LOG_LEVEL, stream: logStream() },
+    logger: { level: process.env.RUNBOOK_LOG_LEVEL ?? DEFAULT_LOG_LEVEL, stream: logs },
     siteDir,
     responseValidation: validation,
     engineThreads: threads,
@@ -111,7 +112,16 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
   return new Promise<number>((done) => {
     let closing = false;
     const stop = (signal: NodeJS.Signals) => {
-      if (closing) return;
+      if (closing) {
+        // A second signal while shutting down: stop now, but write the buffered log lines first.
+        io.stderr(`runbook API: ${signal} again, stopping now\n`);
+        try {
+          logs.flushSync();
+        } catch {
+          // stdout is gone or busy: nothing more to save
+        }
+        process.exit(1);
+      }
       closing = true;
       io.stderr(`runbook API: ${signal}, shutting down\n`);
       app.close().then(
@@ -122,8 +132,8 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
         },
       );
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
 }
 
@@ -138,7 +148,7 @@ export const LOG_FLUSH_MS = 1000;
  * process exits, also on an error; only a killed process (SIGKILL) loses up to a block or a second.
  * @returns the stream
  */
-function logStream(): NodeJS.WritableStream {
-  return pino.destination({ dest: 1, sync: false, minLength: LOG_BLOCK_BYTES, periodicFlush: LOG_FLUSH_MS }) as unknown as NodeJS.WritableStream;
+function logStream(): NodeJS.WritableStream & { flushSync(): void } {
+  return pino.destination({ dest: 1, sync: false, minLength: LOG_BLOCK_BYTES, periodicFlush: LOG_FLUSH_MS }) as unknown as NodeJS.WritableStream & { flushSync(): void };
 }
 
