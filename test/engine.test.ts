@@ -275,6 +275,17 @@ const runbook = Runbook.parse({
 });
 const data: EngineData = { runbooks: new Map([[runbook.id, runbook]]), cases: new Map([recycle, overflow].map((e) => [e.id, e])) };
 
+/** Answer "all of them under load", paste `first` at the queue check, then a netstat -s with ListenOverflows grown 10 s later. */
+function twoSnapshots(first: string) {
+  const base: SessionInput[] = [{ kind: 'choice', node: 'who', choice: 2 }];
+  const pasted: SessionInput = { kind: 'output', node: 'queue-check', output: first, takenAt: '2026-01-01T00:00:00Z' };
+  const one = appendInput(data, 'test-rb', base, pasted);
+  if (isInputError(one)) throw new Error(one.message);
+  const two = appendInput(data, 'test-rb', [...base, pasted], { kind: 'output', node: 'queue-check', output: NETSTAT_1.replace(/18331/g, '18743'), takenAt: '2026-01-01T00:00:10Z' });
+  if (isInputError(two)) throw new Error(two.message);
+  return { one, two };
+}
+
 describe('sessions', () => {
   it('replays inputs to a conclusion and back is replay without the last input', () => {
     const inputs: SessionInput[] = [
@@ -308,19 +319,8 @@ describe('sessions', () => {
   });
 
   it('asks for a second snapshot also when the first paste held another command too', () => {
-    const base: SessionInput[] = [{ kind: 'choice', node: 'who', choice: 2 }];
-    const both = `$ uname -r\n5.10.0-21-amd64\n$ netstat -s\n${NETSTAT_1}`;
-    const one = appendInput(data, 'test-rb', base, { kind: 'output', node: 'queue-check', output: both, takenAt: '2026-01-01T00:00:00Z' });
-    if (isInputError(one)) throw new Error(one.message);
+    const { one, two } = twoSnapshots(`$ uname -r\n5.10.0-21-amd64\n$ netstat -s\n${NETSTAT_1}`);
     expect(one.current).toMatchObject({ type: 'check', node: 'queue-check', againAfterSeconds: 10 });
-    const grown = NETSTAT_1.replace(/18331/g, '18743');
-    const two = appendInput(data, 'test-rb', [...base, { kind: 'output', node: 'queue-check', output: both, takenAt: '2026-01-01T00:00:00Z' }], {
-      kind: 'output',
-      node: 'queue-check',
-      output: grown,
-      takenAt: '2026-01-01T00:00:10Z',
-    });
-    if (isInputError(two)) throw new Error(two.message);
     expect(two.current).toMatchObject({ type: 'conclude', cases: ['overflow'] });
   });
 
@@ -356,18 +356,8 @@ describe('sessions', () => {
   });
 
   it('asks for a second snapshot and branches on the delta', () => {
-    const base: SessionInput[] = [{ kind: 'choice', node: 'who', choice: 2 }];
-    const one = appendInput(data, 'test-rb', base, { kind: 'output', node: 'queue-check', output: NETSTAT_1, takenAt: '2026-01-01T00:00:00Z' });
-    if (isInputError(one)) throw new Error(one.message);
+    const { one, two } = twoSnapshots(NETSTAT_1);
     expect(one.current).toMatchObject({ type: 'check', node: 'queue-check', againAfterSeconds: 10 });
-    const grown = NETSTAT_1.replace(/18331/g, '18743');
-    const two = appendInput(data, 'test-rb', [...base, { kind: 'output', node: 'queue-check', output: NETSTAT_1, takenAt: '2026-01-01T00:00:00Z' }], {
-      kind: 'output',
-      node: 'queue-check',
-      output: grown,
-      takenAt: '2026-01-01T00:00:10Z',
-    });
-    if (isInputError(two)) throw new Error(two.message);
     expect(two.current).toMatchObject({ type: 'conclude', cases: ['overflow'] });
     expect(two.candidates.find((c) => c.id === 'recycle')?.status).toBe('ruled-out');
     const trail = evidenceTrail(two, data);

@@ -1188,15 +1188,14 @@ describe.concurrent('session behaviour', () => {
   });
 });
 
+/** Run the CLI with what a user types on stdin. */
+function cli(args: string[], input: string) {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+}
+
 describe('runbook start by symptom', () => {
   it('--json writes JSON lines only, also when several runbooks fit, and offers only the close ones', () => {
-    const r = spawnSync(process.execPath, [BIN, 'start', '连接失败', '--json', '--no-save'], {
-      cwd: ROOT,
-      input: '{"choice":1}\n{"action":"quit"}\n',
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-      timeout: 60_000,
-    });
+    const r = cli(['start', '连接失败', '--json', '--no-save'], '{"choice":1}\n{"action":"quit"}\n');
     const lines = r.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { type: string; options?: { score: number }[] });
     expect(lines[0].type).toBe('choose-runbook');
     const scores = lines[0].options!.map((o) => o.score);
@@ -1206,13 +1205,7 @@ describe('runbook start by symptom', () => {
   });
 
   it('does not run commands on this machine unless started with --run', () => {
-    const r = spawnSync(process.execPath, [BIN, 'start', '--runbook', 'syn-no-response', '--no-save'], {
-      cwd: ROOT,
-      input: '1\nrun\ny\nquit\n',
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-      timeout: 60_000,
-    });
+    const r = cli(['start', '--runbook', 'syn-no-response', '--no-save'], '1\nrun\ny\nquit\n');
     expect(r.stdout).toMatch(/start the session with --run/);
     expect(r.stdout).not.toMatch(/on this machine now\?/);
     expect(r.stdout).not.toMatch(/Also: skip, missing, run,/);

@@ -356,7 +356,7 @@ export class WorkerEngine implements EngineClient {
     if (refuse) {
       const err = this.refused(id);
       for (const [k, q] of slot.pending) {
-        if (err && q.req.op !== 'settle' && this.idOf(q.req) === id) {
+        if (err && this.idOf(q.req) === id) {
           slot.pending.delete(k);
           q.reject(err);
         }

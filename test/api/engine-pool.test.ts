@@ -34,6 +34,14 @@ function pool(opts: ConstructorParameters<typeof WorkerEngine>[1]): WorkerEngine
   return p;
 }
 
+/** A real API server over an engine pool built here (the test keeps a handle on the pool). */
+async function serveWith(opts: ConstructorParameters<typeof WorkerEngine>[1]): Promise<{ engine: WorkerEngine; s: Server }> {
+  const engine = new WorkerEngine(data, opts);
+  const s = await startServer({ engine });
+  servers.push(s);
+  return { engine, s };
+}
+
 function meta(id: string, version = 0): SessionMeta {
   return { id, runbook: RUNBOOK, createdAt: at, updatedAt: at, version, progress: { runbook: RUNBOOK, node: '', finished: false, conclusion: [], steps: version } };
 }
@@ -185,9 +193,7 @@ describe('deadlines and a busy event loop or a session that keeps hanging', () =
 describe('over HTTP, a request past its deadline', () => {
   it('gets 503 unavailable saying so; the session is unchanged and other sessions keep working', async () => {
     const errors: string[] = [];
-    const engine = new WorkerEngine(data, { threads: 2, timeoutMs: 500, script: HANGING, onError: (m) => errors.push(m) });
-    const s = await startServer({ engine });
-    servers.push(s);
+    const { engine, s } = await serveWith({ threads: 2, timeoutMs: 500, script: HANGING, onError: (m) => errors.push(m) });
     const a = (await call(s.base, 'POST', '/v1/sessions', { runbook: RUNBOOK })).body;
     const b = (await call(s.base, 'POST', '/v1/sessions', { runbook: RUNBOOK })).body;
     expect((await call(s.base, 'POST', `/v1/sessions/${a.id}/answers`, { version: 0, node: 'who-fails', choice: 2 })).status).toBe(200);
@@ -210,9 +216,7 @@ describe('over HTTP, a request past its deadline', () => {
   });
 
   it('the second in a row refuses the session for a deadline, with Retry-After; other sessions are served', async () => {
-    const engine = new WorkerEngine(data, { threads: 1, timeoutMs: 1500, script: HANGING });
-    const s = await startServer({ engine });
-    servers.push(s);
+    const { engine, s } = await serveWith({ threads: 1, timeoutMs: 1500, script: HANGING });
     const a = (await call(s.base, 'POST', '/v1/sessions', { runbook: RUNBOOK })).body;
     const b = (await call(s.base, 'POST', '/v1/sessions', { runbook: RUNBOOK })).body;
     expect((await call(s.base, 'POST', `/v1/sessions/${a.id}/answers`, { version: 0, node: 'who-fails', choice: 2 })).status).toBe(200);
@@ -234,9 +238,7 @@ describe('over HTTP, a request past its deadline', () => {
 describe('over HTTP, a worker that dies mid-request', () => {
   it('answers that request 503 unavailable, and the retry succeeds on a replacement worker', async () => {
     const errors: string[] = [];
-    const engine = new WorkerEngine(data, { threads: 1, onError: (m) => errors.push(m) });
-    const s = await startServer({ engine });
-    servers.push(s);
+    const { engine, s } = await serveWith({ threads: 1, onError: (m) => errors.push(m) });
     const c = (await call(s.base, 'POST', '/v1/sessions', { runbook: RUNBOOK })).body;
     expect((await call(s.base, 'POST', `/v1/sessions/${c.id}/answers`, { version: 0, node: 'who-fails', choice: 2 })).status).toBe(200);
     expect(engine.status()).toMatchObject({ up: 1, restarts: 0 });
@@ -274,9 +276,7 @@ describe('over HTTP, a worker that dies mid-request', () => {
 describe('an engine built outside the app', () => {
   it('has its worker failures written to the app log, and still told to its own onError', async () => {
     const own: string[] = [];
-    const engine = new WorkerEngine(data, { threads: 1, onError: (m) => own.push(m) });
-    const s = await startServer({ engine });
-    servers.push(s);
+    const { engine, s } = await serveWith({ threads: 1, onError: (m) => own.push(m) });
     expect((await call(s.base, 'POST', '/v1/sessions', { runbook: RUNBOOK })).status).toBe(201);
     await engine.crashForTest(0);
     await until('the failure in the app log', () => s.logs.some((l) => l.includes('engine worker stopped')));
@@ -340,9 +340,7 @@ describe('workers that fail', () => {
 
   it('over HTTP, a request for a worker waiting to restart gets 503 with Retry-After in whole seconds, rounded up', async () => {
     const events: string[] = [];
-    const engine = new WorkerEngine(data, { threads: 1, script: FAILING, restart: { firstDelayMs: 2500, maxDelayMs: 2500 }, onError: (m) => events.push(m) });
-    const s = await startServer({ engine });
-    servers.push(s);
+    const { engine, s } = await serveWith({ threads: 1, script: FAILING, restart: { firstDelayMs: 2500, maxDelayMs: 2500 }, onError: (m) => events.push(m) });
     await until('the second failed start', () => events.length >= 2);
     expect(events[1]).toMatch(/starting another in 2.5 s$/);
     const r = await call(s.base, 'POST', '/v1/sessions', { runbook: RUNBOOK });

@@ -186,10 +186,10 @@ export function partialListing(command: string | undefined): string | undefined 
     const ss = ssStates(command);
     if (!ss) return 'cannot tell which TCP states this ss command lists';
     if (ss.states.length < STATES.length) return `ss ${ss.how.startsWith('without') ? ss.how : `\`${ss.how}\``} lists ${ss.states.join(', ')} only`;
-    if (ss.expression) return 'a filter expression selects some sockets';
+    if (ss.expression) return EXPRESSION;
   } else if (sh.flags.has('l')) return 'it lists listeners only';
   else if (sh.program === 'netstat' && !sh.flags.has('a')) return 'netstat without -a lists no listeners';
-  return droppedRows(command);
+  return cutStage(sh);
 }
 
 /**
@@ -201,7 +201,14 @@ export function partialListing(command: string | undefined): string | undefined 
  */
 export function droppedRows(command: string): string | undefined {
   const sh = shapeOf(command);
-  if (sh.program === 'ss' && ssStates(command)?.expression) return 'a filter expression selects some sockets';
+  if (sh.program === 'ss' && ssStates(command)?.expression) return EXPRESSION;
+  return cutStage(sh);
+}
+
+const EXPRESSION = 'a filter expression selects some sockets';
+
+/** The first later stage of a listing that may drop rows, as a reason. */
+function cutStage(sh: ReturnType<typeof shapeOf>): string | undefined {
   // `sed 1d` or `tail -n +2` may take the header lines away; dropping more drops rows.
   let header = sh.program === 'netstat' ? 2 : sh.program === 'ss' && !sh.flags.has('H') ? 1 : 0;
   const cut = sh.filters.find((f) => {
