@@ -13,6 +13,7 @@
  * that names its own stream (`<3.10.0-1062.1.1.el7`) does the same. A bound
  * with build numbers but no stream is an error. `any` matches every kernel.
  */
+import { detached } from './strings.js';
 
 /** A parsed kernel release. */
 export interface KernelVersion {
@@ -43,11 +44,14 @@ const BASE_RE = /^(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?/;
 export function parseKernel(input: string): KernelVersion | undefined {
   const hit = kernelCache.get(input);
   if (hit !== undefined || kernelCache.has(input)) return hit;
-  const parsed = parseKernelUncached(input);
+  // Kept past this call: parsed from a copy, so that neither the key nor the parts cut from it
+  // hold on to the paste the release was cut from.
+  const own = detached(input);
+  const parsed = parseKernelUncached(own);
   // Cached values are shared: frozen, so a caller that wants to change one must copy it.
   const v = parsed ? (Object.freeze({ ...parsed, base: Object.freeze(parsed.base) as number[], build: Object.freeze(parsed.build) as number[] }) as KernelVersion) : undefined;
   if (kernelCache.size > 5000) kernelCache.clear();
-  kernelCache.set(input, v);
+  kernelCache.set(own, v);
   return v;
 }
 

@@ -169,19 +169,12 @@ export function readEvidence(input: EvidenceInput, hints: string[] = []): Eviden
     } else {
       byOutput = new Map([[small, reads]]);
       if (!bucket) memo.set(fp, (bucket = []));
-      bucket.push({ output, reads: byOutput });
-      order.push({ fp, output });
+      const entry: MemoEntry = { fp, output, reads: byOutput };
+      bucket.push(entry);
+      order.add(entry);
       memoChars += output.length;
-      memoOutputs++;
-      if (bucket.length > MEMO_MAX_PER_FINGERPRINT) forget(bucket[0].output, fp);
-      while (memoChars > MEMO_MAX_CHARS || memoOutputs > MEMO_MAX_ENTRIES) {
-        const old = order[head++];
-        forget(old.output, old.fp);
-      }
-      if (head > 4096 && head * 2 > order.length) {
-        order.splice(0, head);
-        head = 0;
-      }
+      if (bucket.length > MEMO_MAX_PER_FINGERPRINT) forget(bucket[0]);
+      while (memoChars > MEMO_MAX_CHARS || order.size > MEMO_MAX_ENTRIES) forget(order.values().next().value as MemoEntry);
     }
   }
   const takenAt = input.takenAt;
@@ -199,22 +192,26 @@ const MEMO_MAX_ENTRIES = 2000;
 const MEMO_MAX_CHARS = 64 * 1024 * 1024;
 const MEMO_MAX_PER_OUTPUT = 16;
 const MEMO_MAX_PER_FINGERPRINT = 8;
-const memo = new Map<number, { output: string; reads: Map<string, EvidenceRead[]> }[]>();
-/** Outputs in the order they were first read; `order[head...]` may hold some already forgotten. */
-const order: { fp: number; output: string }[] = [];
-let head = 0;
+interface MemoEntry {
+  fp: number;
+  output: string;
+  reads: Map<string, EvidenceRead[]>;
+}
+const memo = new Map<number, MemoEntry[]>();
+/**
+ * The outputs kept, oldest first. An output leaves it when it is forgotten, whichever way (oldest
+ * out, or pushed out of a full fingerprint bucket), so nothing forgotten stays reachable from here.
+ */
+const order = new Set<MemoEntry>();
 let memoChars = 0;
-let memoOutputs = 0;
 
-/** Drop an output's readings (nothing when it is no longer kept). */
-function forget(output: string, fp: number): void {
-  const bucket = memo.get(fp);
-  const i = bucket ? bucket.findIndex((e) => e.output === output) : -1;
-  if (i < 0) return;
-  bucket!.splice(i, 1);
-  if (bucket!.length === 0) memo.delete(fp);
-  memoChars -= output.length;
-  memoOutputs--;
+/** Drop an output's readings. */
+function forget(entry: MemoEntry): void {
+  const bucket = memo.get(entry.fp)!;
+  bucket.splice(bucket.indexOf(entry), 1);
+  if (bucket.length === 0) memo.delete(entry.fp);
+  order.delete(entry);
+  memoChars -= entry.output.length;
 }
 
 /**

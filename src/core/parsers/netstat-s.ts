@@ -28,6 +28,7 @@
 import type { Facts } from '../facts/types.js';
 import { counterFact, counterSpecs, DERIVED_SPECS, deriveCounters, guessGroup, lookupHistogram, lookupSentence, normalizeSentence } from './lib/mib.js';
 import { blank, cannotRead, defineParser, head, lines, nothing } from './lib/util.js';
+import { detached } from '../strings.js';
 
 const GROUP_RE = /^([A-Za-z][A-Za-z0-9]*):\s*$/;
 const LEADING_NUM_RE = /^(\d+)\s+(\S.*)$/;
@@ -53,9 +54,9 @@ let resolvedCount = 0;
 function sentenceKey(template: string): string {
   let key = sentenceMemo.get(template);
   if (key === undefined) {
-    key = normalizeSentence(template);
+    key = detached(normalizeSentence(template));
     if (sentenceMemo.size >= MEMO_MAX) sentenceMemo.clear();
-    sentenceMemo.set(template, key);
+    sentenceMemo.set(detached(template), key);
   }
   return key;
 }
@@ -78,7 +79,7 @@ function resolveSentence(sentence: string, group: string | undefined): Resolved 
     resolvedCount = 0;
     byGroup = undefined;
   }
-  if (!byGroup) resolvedMemo.set(g, (byGroup = new Map()));
+  if (!byGroup) resolvedMemo.set(detached(g), (byGroup = new Map()));
   byGroup.set(sentence, r);
   resolvedCount++;
   return r;
@@ -90,9 +91,9 @@ const leadMemo = new Map<string, string>();
 function leadSentenceKey(rest: string): string {
   let key = leadMemo.get(rest);
   if (key === undefined) {
-    key = normalizeSentence(`# ${rest}`);
+    key = detached(normalizeSentence(`# ${rest}`));
     if (leadMemo.size >= MEMO_MAX) leadMemo.clear();
-    leadMemo.set(rest, key);
+    leadMemo.set(detached(rest), key);
   }
   return key;
 }

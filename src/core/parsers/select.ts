@@ -6,6 +6,7 @@
 import type { Parser } from '../facts/types.js';
 import { PARSERS, type ParserId } from './registry.js';
 import { shapeOf, words, type CommandShape } from './lib/shell.js';
+import { detached } from '../strings.js';
 
 /** Programs that read a file named on their command line. */
 export const FILE_READERS: ReadonlySet<string> = new Set([
@@ -86,7 +87,7 @@ export function parsersForCommand(command: string): Parser[] {
   if (hit) return hit;
   const found = parsersForCommandUncached(command);
   if (forCommand.size > 2000) forCommand.clear();
-  forCommand.set(command, found);
+  forCommand.set(detached(command), found);
   return found;
 }
 const forCommand = new Map<string, Parser[]>();

@@ -3,6 +3,7 @@
  * `overflowed` and `overflowing` index and query as one term. Pure and
  * deterministic; applied to lowercase alphabetic words only.
  */
+import { detached } from '../strings.js';
 
 const VOWELS = new Set(['a', 'e', 'i', 'o', 'u']);
 
@@ -105,7 +106,9 @@ export function stem(word: string): string {
   if (word.length <= 2 || !/^[a-z]+$/.test(word)) return word;
   const hit = cache.get(word);
   if (hit !== undefined) return hit;
-  let w = word;
+  // Kept in the cache: a copy, so that neither it nor the stem cut from it holds on to the text the word came from.
+  const own = detached(word);
+  let w = own;
   // Step 1a
   if (w.endsWith('sses')) w = w.slice(0, -2);
   else if (w.endsWith('ies')) w = w.slice(0, -2);
@@ -150,6 +153,6 @@ export function stem(word: string): string {
   // Step 5b
   if (measure(w) > 1 && w.endsWith('ll')) w = w.slice(0, -1);
   if (cache.size > 50_000) cache.clear();
-  cache.set(word, w);
+  cache.set(own, w);
   return w;
 }

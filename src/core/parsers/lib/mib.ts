@@ -10,6 +10,7 @@
  */
 import type { FactSpec } from '../../facts/types.js';
 import { fields } from './util.js';
+import { detached } from '../../strings.js';
 
 /** One counter: group, name, `netstat -s` sentences (first = current wording), meaning when not obvious. */
 type Row = readonly [group: string, name: string, sentences: string, meaning?: string];
@@ -346,14 +347,14 @@ export function counterFact(group: string, name: string): string {
   let byGroup = factNames.get(group);
   let f = byGroup?.get(name);
   if (f === undefined) {
-    f = `netstat.${group}.${name}`;
+    f = detached(`netstat.${group}.${name}`);
     if (factNameCount >= FACT_NAMES_MAX) {
       factNames.clear();
       factNameCount = 0;
       byGroup = undefined;
     }
-    if (!byGroup) factNames.set(group, (byGroup = new Map()));
-    byGroup.set(name, f);
+    if (!byGroup) factNames.set(detached(group), (byGroup = new Map()));
+    byGroup.set(detached(name), f);
     factNameCount++;
   }
   return f;
