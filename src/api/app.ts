@@ -13,7 +13,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type
 import { z } from 'zod';
 import { Condition } from '../core/schema/condition.js';
 import { engineData, type Project } from '../core/project.js';
-import { ApiError, errorHandler, notFoundHandler } from './errors.js';
+import { ApiError, errorHandler, notFoundHandler, retryAfterSeconds } from './errors.js';
 import { registerContentRoutes } from './routes-content.js';
 import { registerEmbedRoutes } from './embed.js';
 import { registerSessionRoutes } from './routes-sessions.js';
@@ -196,10 +196,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
     const ok = await opts.store.ping().catch(() => false);
-    if (!ok) return reply.code(503).send({ error: { code: 'unavailable', message: 'the session store does not answer' } });
-    const { threads, up } = engine.status();
+    if (!ok) return reply.code(503).header('retry-after', 1).send({ error: { code: 'unavailable', message: 'the session store does not answer' } });
+    const { threads, up, retryAfterMs } = engine.status();
     if (threads > 0 && up === 0) {
-      return reply.code(503).send({ error: { code: 'unavailable', message: `no engine worker is up (0 of ${threads}): they are loading, or restarting after failures` } });
+      return reply
+        .code(503)
+        .header('retry-after', retryAfterSeconds(retryAfterMs ?? 0))
+        .send({ error: { code: 'unavailable', message: `no engine worker is up (0 of ${threads}): they are loading, or restarting after failures` } });
     }
     return {
       status: 'ready',

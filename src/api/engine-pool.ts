@@ -109,6 +109,8 @@ export interface EngineStatus {
   inFlight: number;
   /** Workers replaced so far (crashed, failed to load, or stopped at a deadline). */
   restarts: number;
+  /** When no worker is up: how long until the soonest one is started again (0 while one is loading). */
+  retryAfterMs?: number;
 }
 
 /** How failed workers are restarted (see {@link ENGINE_RESTART}). */
@@ -469,11 +471,15 @@ export class WorkerEngine implements EngineClient {
 
   /** @inheritDoc */
   status(): EngineStatus {
+    const up = this.slots.filter((s) => s.worker && s.ready).length;
+    const now = Date.now();
+    const waits = this.slots.map((s) => (s.restart ? Math.max(0, s.restart.at - now) : 0));
     return {
       threads: this.threads,
-      up: this.slots.filter((s) => s.worker && s.ready).length,
+      up,
       inFlight: this.slots.reduce((k, s) => k + s.pending.size, 0),
       restarts: this.restarts,
+      ...(up === 0 && this.threads > 0 ? { retryAfterMs: Math.min(...waits) } : {}),
     };
   }
 

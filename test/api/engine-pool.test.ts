@@ -348,6 +348,12 @@ describe('workers that fail', () => {
     expect(r.body.error.message).toMatch(/^the engine failed and restarts in 2\.\d s; retry the request then$/);
     // 1.5 to 2.5 s left: 2 or 3 whole seconds.
     expect(['2', '3']).toContain(r.headers.get('retry-after'));
+    // /readyz says the same wait.
+    const ready = await call(s.base, 'GET', '/readyz');
+    expect(ready.status).toBe(503);
+    expect(['1', '2', '3']).toContain(ready.headers.get('retry-after'));
+    expect(engine.status().retryAfterMs).toBeGreaterThan(0);
+    expect(engine.status().retryAfterMs).toBeLessThanOrEqual(2500);
   });
 
   it('a pool that is shutting down gives no retry time (retrying this server would not help)', async () => {
@@ -366,6 +372,9 @@ describe('workers that fail', () => {
     const r = await call(broken.base, 'GET', '/readyz');
     expect(r.status).toBe(503);
     expect(r.body.error).toEqual({ code: 'unavailable', message: 'no engine worker is up (0 of 1): they are loading, or restarting after failures' });
+    // When to ask again: the next restart is at most the policy's longest wait away.
+    expect(r.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    expect(Number(r.headers.get('retry-after'))).toBeLessThanOrEqual(1);
     const create = await call(broken.base, 'POST', '/v1/sessions', { runbook: RUNBOOK });
     expect(create.status).toBe(503);
     expect(create.body.error.code).toBe('unavailable');
@@ -375,6 +384,7 @@ describe('workers that fail', () => {
     let ready = await call(sound.base, 'GET', '/readyz');
     for (let i = 0; i < 500 && ready.status !== 200; i++) {
       expect(ready.status).toBe(503);
+      expect(ready.headers.get('retry-after')).toBe('1'); // loading: ask again soon
       await new Promise((res) => setTimeout(res, 20));
       ready = await call(sound.base, 'GET', '/readyz');
     }
