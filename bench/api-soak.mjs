@@ -9,7 +9,8 @@
  *
  * Not part of `npm run bench` (it runs for minutes). Usage, after `npm run build:lib`:
  *   node bench/api-soak.mjs [--seconds 120] [--agents 24]
- * Exits 1 when a request got a 5xx other than 503.
+ * SOAK_NODE_ARGS passes flags to the server's node (e.g. "--trace-gc"). Exits 1 when a request got
+ * a 5xx other than 503.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -54,7 +55,7 @@ function fixturePastes() {
 }
 
 function startServer(dir) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'runbook.js'), 'serve', '--port', '0', '--db', join(dir, 'runbook.db')], {
+  const child = spawn(process.execPath, [...(process.env.SOAK_NODE_ARGS ?? '').split(' ').filter(Boolean), join(ROOT, 'bin', 'runbook.js'), 'serve', '--port', '0', '--db', join(dir, 'runbook.db')], {
     env: { ...process.env, RUNBOOK_RATE_LIMIT: '0', RUNBOOK_LOG_LEVEL: 'warn', RUNBOOK_API_KEYS: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
