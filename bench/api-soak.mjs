@@ -123,6 +123,8 @@ function answerFor(s) {
 
 let sessions = 0;
 let concluded = 0;
+/** Where sessions that used up their steps (not cut short by the end of the run) stood. */
+const stuck = new Map();
 const end = Date.now() + seconds * 1000;
 
 async function agent(n) {
@@ -156,6 +158,10 @@ async function agent(n) {
       }
     }
     if (s.finished) concluded++;
+    else if (Date.now() < end) {
+      const at = `${s.currentRunbook}/${s.current?.node}`;
+      stuck.set(at, (stuck.get(at) ?? 0) + 1);
+    }
     await call('GET', `/v1/sessions/${s.id}/summary?format=${Math.random() < 0.5 ? 'markdown' : 'json'}`);
     if (Math.random() < 0.2) await call('GET', `/v1/sessions?externalRef=${ref}`);
     if (Math.random() < 0.05) await call('GET', '/v1/stats');
@@ -176,6 +182,11 @@ const total = [...counts].filter(([k]) => !k.startsWith(' ')).reduce((a, [, v]) 
 console.log(`${total} requests in ${((Date.now() - t0) / 1000).toFixed(0)} s, ${sessions} sessions, ${concluded} concluded`);
 console.log(`server resident memory every 10 s (MB): ${memory.join(' ')}; at the end ${rssMb(server.child.pid)}`);
 for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`${String(v).padStart(8)} ${k}`);
+const unconcluded = [...stuck.values()].reduce((a, b) => a + b, 0);
+if (unconcluded > 0) {
+  const where = [...stuck].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${k} ${v}`).join(', ');
+  console.log(`not concluded within 40 agent steps (random pastes rarely satisfy a check): ${unconcluded}, most at ${where}`);
+}
 console.log(`5xx other than 503: ${failures.length}`);
 for (const f of failures.slice(0, 20)) console.log(`  ${f}`);
 server.child.kill('SIGTERM');
