@@ -49,6 +49,29 @@ const answer = (token: number, choice: number, inputs?: SessionInput[], node = '
 });
 
 describe('engine host', () => {
+  it('bounds its cache by what the sessions hold as well as by their number: oldest out, and a session bigger than the bound not at all', () => {
+    const paste = 'x'.repeat(100_000);
+    const check: SessionInput[] = [
+      { kind: 'choice', node: 'who-fails', choice: 2, at },
+      { kind: 'output', node: 'counters', output: paste, at },
+    ];
+    const viewOf = (id: string, inputs?: SessionInput[]): EngineRequest => ({ op: 'view', meta: { ...meta(2, id) }, ...(inputs ? { inputs } : {}) });
+    // Room for two such sessions (100,000 characters of paste plus a view of a few KB each), not three.
+    const host = new EngineHost(data, 100, 250_000);
+    for (const id of ['a', 'b', 'c']) expect(json(host.handle(viewOf(id, check))).version).toBe(2);
+    expect(host.handle(viewOf('a'))).toEqual({ ok: false, miss: true });
+    expect(json(host.handle(viewOf('b'))).version).toBe(2);
+    expect(json(host.handle(viewOf('c'))).version).toBe(2);
+    // Small sessions are still kept by the hundred.
+    for (let i = 0; i < 100; i++) host.handle(viewOf(`small-${i}`, []));
+    expect(json(host.handle(viewOf('small-0'))).version).toBe(2);
+    // A session that alone holds more than the bound is answered, and not kept.
+    const big: SessionInput[] = [check[0], { kind: 'output', node: 'counters', output: 'y'.repeat(300_000), at }];
+    expect(json(host.handle(viewOf('big', big))).version).toBe(2);
+    expect(host.handle(viewOf('big'))).toEqual({ ok: false, miss: true });
+    expect(json(host.handle(viewOf('small-99'))).version).toBe(2);
+  });
+
   it('asks for the log when it has no state for the version', () => {
     const host = new EngineHost(data);
     expect(host.handle({ op: 'view', meta: meta(0) })).toEqual({ ok: false, miss: true });

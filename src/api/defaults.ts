@@ -22,6 +22,12 @@ export const RATE_LIMIT_WINDOW_MS = 60_000;
 /** Sessions whose inputs and rendered view each engine thread keeps. */
 export const DEFAULT_CACHE_SIZE = 2_000;
 
+/**
+ * What those sessions may hold at most, per engine thread: the characters of their pasted outputs
+ * plus the bytes of their rendered views (a session can hold many pastes of up to 1 MB each).
+ */
+export const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024;
+
 /** The most worker threads `runbook serve` starts by default (one per spare core up to this). */
 export const MAX_DEFAULT_ENGINE_THREADS = 4;
 

@@ -16,7 +16,7 @@
 import { appendInput, isInputError, replay, type EngineData, type SessionInput, type SessionState } from '../core/engine/session.js';
 import { readingFactCount } from '../core/engine/evidence.js';
 import { evidenceTrail, trailMarkdown, type EvidenceTrail } from '../core/engine/summary.js';
-import { DEFAULT_CACHE_SIZE } from './defaults.js';
+import { DEFAULT_CACHE_BYTES, DEFAULT_CACHE_SIZE } from './defaults.js';
 import type { ErrorCode } from './errors.js';
 import type { AnswerBody, SessionView } from './schemas.js';
 import type { SessionMeta, SessionProgress } from './store.js';
@@ -86,6 +86,8 @@ interface Cached {
   /** The runbook and node the session is at. */
   runbook: string;
   node: string;
+  /** What it holds, for the cache's bound: the characters of its pasted outputs plus the bytes of its view. */
+  size: number;
 }
 
 /**
@@ -121,14 +123,18 @@ export function progressOf(state: SessionState, steps: number): SessionProgress 
 export class EngineHost {
   private readonly cache = new Map<string, Cached>();
   private readonly pending = new Map<number, { id: string } & Cached>();
+  /** The sum of the cached sessions' sizes. */
+  private cachedSize = 0;
 
   /**
    * @param data the engine's view of the project
    * @param cacheSize sessions whose inputs and rendered view are kept (0 disables the cache)
+   * @param cacheBytes what they may hold at most: characters of pasted output plus bytes of views
    */
   constructor(
     private readonly data: EngineData,
     private readonly cacheSize = DEFAULT_CACHE_SIZE,
+    private readonly cacheBytes = DEFAULT_CACHE_BYTES,
   ) {}
 
   /**
@@ -167,9 +173,20 @@ export class EngineHost {
 
   private remember(id: string, c: Cached): void {
     if (this.cacheSize <= 0) return;
-    this.cache.delete(id);
+    this.forget(id);
+    // A session bigger than the whole bound is not kept (nor does it push the others out).
+    if (c.size > this.cacheBytes) return;
     this.cache.set(id, c);
-    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+    this.cachedSize += c.size;
+    // Oldest out, by count and by size.
+    while (this.cache.size > this.cacheSize || this.cachedSize > this.cacheBytes) this.forget(this.cache.keys().next().value as string);
+  }
+
+  private forget(id: string): void {
+    const old = this.cache.get(id);
+    if (!old) return;
+    this.cache.delete(id);
+    this.cachedSize -= old.size;
   }
 
   private replayed(meta: SessionMeta, inputs: SessionInput[]): SessionState {
@@ -181,14 +198,10 @@ export class EngineHost {
   }
 
   private cached(meta: SessionMeta, inputs: SessionInput[], state: SessionState): Cached {
-    return {
-      version: meta.version,
-      inputs,
-      json: utf8.encode(JSON.stringify(this.view(meta, state, inputs.length))),
-      updatedAt: meta.updatedAt,
-      runbook: state.runbook,
-      node: state.current.node,
-    };
+    const json = utf8.encode(JSON.stringify(this.view(meta, state, inputs.length)));
+    let size = json.byteLength;
+    for (const i of inputs) if (i.kind === 'output') size += i.output.length;
+    return { version: meta.version, inputs, json, updatedAt: meta.updatedAt, runbook: state.runbook, node: state.current.node, size };
   }
 
   /**

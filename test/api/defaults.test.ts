@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   BODY_LIMIT,
+  DEFAULT_CACHE_BYTES,
   DEFAULT_CACHE_SIZE,
   DEFAULT_DB,
   DEFAULT_ENGINE_TIMEOUT_MS,
@@ -71,7 +72,9 @@ describe('server defaults', () => {
     expect(API_MD).toContain(`\`--engine-timeout\` milliseconds (default ${DEFAULT_ENGINE_TIMEOUT_MS})`);
     expect(setting('`RUNBOOK_RATE_LIMIT`')).toContain(`requests per minute per key (per IP without a key), default ${DEFAULT_RATE_LIMIT};`);
     expect(setting('`RUNBOOK_LOG_LEVEL`')).toContain(`\`${DEFAULT_LOG_LEVEL}\` (default)`);
-    expect(API_MD).toContain(`the rendered views of recent sessions (${shown(DEFAULT_CACHE_SIZE)} per worker)`);
+    expect(API_MD.replace(/\s+/g, ' ')).toContain(
+      `the rendered views of recent sessions (${shown(DEFAULT_CACHE_SIZE)} per worker, holding at most ${DEFAULT_CACHE_BYTES / 1024 / 1024} MB of pastes and views)`,
+    );
     expect(API_MD).toContain(`default one per spare core, at most\n${MAX_DEFAULT_ENGINE_THREADS};`);
     const restarts = API_MD.replace(/\s+/g, ' ');
     expect(restarts).toContain(`or not loading within ${ENGINE_RESTART.startTimeoutMs / 1000} s)`);
