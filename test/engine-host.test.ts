@@ -3,7 +3,7 @@
  * their write landed, worker threads that restart after a crash, and the
  * SQLite store's background checkpointer.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -173,6 +173,34 @@ describe('SQLite background checkpoints', () => {
     expect((await again.get('s299'))!.events[0]).toMatchObject({ kind: 'output', output: `${paste}299` });
     expect((await again.list(undefined, 1000)).length).toBe(300);
     await again.close();
+  });
+
+  it('lend the checkpointer a descriptor of the database file to sync it through, closed with the store', async () => {
+    if (!existsSync('/proc/self/fd')) return; // Linux: the open descriptors are listed there.
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-ckpt-'));
+    dirs.push(dir);
+    const file = join(dir, 'runbook.db');
+    const open = () => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === file;
+      } catch {
+        return false;
+      }
+    }).length;
+    const alone = new SqliteStore(file);
+    const bySqlite = open();
+    await alone.close();
+    const store = new SqliteStore(file, { checkpoint: 'background', checkpointIntervalMs: 10 });
+    // The store's connection, the checkpointer's (once its thread runs), and the one lent to it.
+    for (let i = 0; i < 100 && open() < 2 * bySqlite + 1; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(open()).toBe(2 * bySqlite + 1);
+    const prog = { runbook: RUNBOOK, node: 'counters', finished: false, conclusion: [], steps: 1 };
+    await store.create({ id: 's', runbook: RUNBOOK, createdAt: at, progress: prog });
+    await store.append('s', 0, { kind: 'output', node: 'counters', output: 'x'.repeat(20_000), at }, prog);
+    for (let i = 0; i < 100 && store.checkpointStatus().checkpoints === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(store.checkpointStatus().checkpoints).toBeGreaterThan(0);
+    await store.close();
+    expect(open()).toBe(0);
   });
 
   it('rewind the WAL under steady writes, so it does not grow without end', async () => {
