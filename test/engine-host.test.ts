@@ -3,7 +3,7 @@
  * their write landed, worker threads that restart after a crash, and the
  * SQLite store's background checkpointer.
  */
-import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,14 +50,14 @@ const answer = (token: number, choice: number, inputs?: SessionInput[], node = '
 
 describe('engine host', () => {
   it('bounds its cache by what the sessions hold as well as by their number: oldest out, and a session bigger than the bound not at all', () => {
-    const paste = 'x'.repeat(100_000);
+    const paste = 'x'.repeat(120_000);
     const check: SessionInput[] = [
       { kind: 'choice', node: 'who-fails', choice: 2, at },
       { kind: 'output', node: 'counters', output: paste, at },
     ];
     const viewOf = (id: string, inputs?: SessionInput[]): EngineRequest => ({ op: 'view', meta: { ...meta(2, id) }, ...(inputs ? { inputs } : {}) });
-    // Room for two such sessions (100,000 characters of paste plus a view of a few KB each), not three.
-    const host = new EngineHost(data, 100, 250_000);
+    // Room for two such sessions (120,000 characters of paste plus a view of a few KB each), not three.
+    const host = new EngineHost(data, 100, 300_000);
     for (const id of ['a', 'b', 'c']) expect(json(host.handle(viewOf(id, check))).version).toBe(2);
     expect(host.handle(viewOf('a'))).toEqual({ ok: false, miss: true });
     expect(json(host.handle(viewOf('b'))).version).toBe(2);
@@ -66,7 +66,7 @@ describe('engine host', () => {
     for (let i = 0; i < 100; i++) host.handle(viewOf(`small-${i}`, []));
     expect(json(host.handle(viewOf('small-0'))).version).toBe(2);
     // A session that alone holds more than the bound is answered, and not kept.
-    const big: SessionInput[] = [check[0], { kind: 'output', node: 'counters', output: 'y'.repeat(300_000), at }];
+    const big: SessionInput[] = [check[0], { kind: 'output', node: 'counters', output: 'y'.repeat(400_000), at }];
     expect(json(host.handle(viewOf('big', big))).version).toBe(2);
     expect(host.handle(viewOf('big'))).toEqual({ ok: false, miss: true });
     expect(json(host.handle(viewOf('small-99'))).version).toBe(2);
@@ -175,31 +175,40 @@ describe('SQLite background checkpoints', () => {
     await again.close();
   });
 
-  it('lend the checkpointer a descriptor of the database file to sync it through, closed with the store', async () => {
+  it('sync the database file through one descriptor per file, closed only when the last store on it has closed', async () => {
     if (!existsSync('/proc/self/fd')) return; // Linux: the open descriptors are listed there.
     const dir = mkdtempSync(join(tmpdir(), 'runbook-ckpt-'));
     dirs.push(dir);
     const file = join(dir, 'runbook.db');
-    const open = () => readdirSync('/proc/self/fd').filter((fd) => {
-      try {
-        return readlinkSync(`/proc/self/fd/${fd}`) === file;
-      } catch {
-        return false;
-      }
-    }).length;
-    const alone = new SqliteStore(file);
-    const bySqlite = open();
-    await alone.close();
+    const open = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === file;
+        } catch {
+          return false;
+        }
+      }).length;
+    const plain = new SqliteStore(file);
+    const perConnection = open();
     const store = new SqliteStore(file, { checkpoint: 'background', checkpointIntervalMs: 10 });
-    // The store's connection, the checkpointer's (once its thread runs), and the one lent to it.
-    for (let i = 0; i < 100 && open() < 2 * bySqlite + 1; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(open()).toBe(2 * bySqlite + 1);
     const prog = { runbook: RUNBOOK, node: 'counters', finished: false, conclusion: [], steps: 1 };
     await store.create({ id: 's', runbook: RUNBOOK, createdAt: at, progress: prog });
     await store.append('s', 0, { kind: 'output', node: 'counters', output: 'x'.repeat(20_000), at }, prog);
-    for (let i = 0; i < 100 && store.checkpointStatus().checkpoints === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(store.checkpointStatus().checkpoints).toBeGreaterThan(0);
-    await store.close();
+    for (let i = 0; i < 500 && !store.checkpointStatus().last?.synced; i++) await new Promise((r) => setTimeout(r, 10));
+    // The thread synced the file after checkpointing: three connections' descriptors and the one lent to it.
+    expect(store.checkpointStatus().last?.synced).toBeGreaterThan(0);
+    expect(open()).toBe(3 * perConnection + 1);
+    // The process's POSIX locks on the file (SQLite's own, on behalf of its connections).
+    const ino = statSync(file).ino;
+    const locks = () => readFileSync('/proc/locks', 'utf8').split('\n').filter((l) => l.includes(' POSIX ') && l.includes(` ${process.pid} `) && l.includes(`:${ino} `)).length;
+    const held = locks();
+    expect(held).toBeGreaterThan(0);
+    // Closing twice at once is one close; the plain store still has the file open, so its locks stay
+    // (closing the lent descriptor now would drop them).
+    await Promise.all([store.close(), store.close()]);
+    expect(locks()).toBeGreaterThan(0);
+    expect((await plain.get('s'))!.version).toBe(1);
+    await plain.close();
     expect(open()).toBe(0);
   });
 

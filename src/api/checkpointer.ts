@@ -20,7 +20,7 @@
  * (through a descriptor the store lends it), so that the rewind's own sync,
  * which runs while writes are held, has little left to write.
  *
- * Messages out: `{ checkpointed, log }` after each periodic run that moved
+ * Messages out: `{ checkpointed, log, synced }` (syncs of the database file so far) after each periodic run that moved
  * pages, and `{ drained: boolean, checkpointed, log }` after a drain. In:
  * `'drain'`, and `'stop'`.
  */
@@ -51,10 +51,12 @@ function checkpoint(): Result | undefined {
 }
 
 /** Write the pages a checkpoint copied out to the disk now, off the writer's path (see the store). */
+let synced = 0;
 function syncDatabase(): void {
   if (syncFd === undefined) return;
   try {
     fdatasyncSync(syncFd);
+    synced++;
   } catch {
     // Not fatal: the rewind's own sync writes them out.
   }
@@ -65,7 +67,7 @@ const timer = setInterval(() => {
   if (r && r.checkpointed !== last) {
     last = r.checkpointed;
     syncDatabase();
-    parentPort!.postMessage({ checkpointed: r.checkpointed, log: r.log });
+    parentPort!.postMessage({ checkpointed: r.checkpointed, log: r.log, synced });
   }
 }, intervalMs);
 

@@ -64,7 +64,7 @@
  * correct on every node because an event at a given `(session, seq)` never
  * changes: a cached state is keyed by `(session, version)`.
  */
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -138,6 +138,8 @@ export interface SqliteStoreOptions {
 interface CheckpointResult {
   checkpointed: number;
   log: number;
+  /** Syncs of the database file the thread has made so far (periodic reports only). */
+  synced?: number;
   drained?: boolean;
 }
 
@@ -211,14 +213,60 @@ function toMeta(r: SessionRow): SessionMeta {
   };
 }
 
+/**
+ * Descriptors of database files lent to checkpointer threads, one per file (by device and inode)
+ * for the whole process, counting the stores open on that file. Closing any descriptor of a file
+ * drops the process's POSIX locks on it, SQLite's included, so it is closed only when no store in
+ * this process has the file open any more (each has closed its connection by then).
+ */
+const syncFds = new Map<string, { fd: number | undefined; stores: number }>();
+
+/** Count a store on its database file; undefined for files without an identity (`:memory:`, temporary). */
+function holdFile(file: string): string | undefined {
+  if (file === ':memory:' || file === '') return undefined;
+  let key: string;
+  try {
+    const st = statSync(file);
+    key = `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+  const e = syncFds.get(key);
+  if (e) e.stores++;
+  else syncFds.set(key, { fd: undefined, stores: 1 });
+  return key;
+}
+
+/** The descriptor lent for syncing a held file (opened once), or undefined when it cannot be opened. */
+function syncFdOf(key: string, file: string): number | undefined {
+  const e = syncFds.get(key)!;
+  if (e.fd === undefined) {
+    try {
+      e.fd = openSync(file, 'r');
+    } catch {
+      // The checkpointer works without it; the rewind's own sync then writes the pages out.
+    }
+  }
+  return e.fd;
+}
+
+/** A store on a held file has closed its connection. */
+function releaseFile(key: string): void {
+  const e = syncFds.get(key);
+  if (!e || --e.stores > 0) return;
+  syncFds.delete(key);
+  if (e.fd !== undefined) closeSync(e.fd);
+}
+
 /** Sessions in a SQLite file. */
 export class SqliteStore implements SessionStore {
   /** The open database (exposed for tests and maintenance). */
   readonly db: SqliteDatabase;
   private readonly q;
   private checkpointer: Worker | undefined;
-  /** A descriptor of the database file the checkpointer syncs through (see {@link startCheckpointer}). */
-  private syncFd: number | undefined;
+  /** This store's database file in {@link syncFds}, until the store closes. */
+  private fileKey: string | undefined;
+  private closed: Promise<void> | undefined;
   private checkpoints = 0;
   private lastCheckpoint: CheckpointResult | undefined;
   private restarts = 0;
@@ -240,7 +288,8 @@ export class SqliteStore implements SessionStore {
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
-    if (opts.checkpoint === 'background' && file !== ':memory:') this.startCheckpointer(file, opts.checkpointIntervalMs ?? 200, opts.checkpointRestartFrames ?? REWIND_FRAMES);
+    this.fileKey = holdFile(file);
+    if (opts.checkpoint === 'background' && this.fileKey !== undefined) this.startCheckpointer(file, opts.checkpointIntervalMs ?? 200, opts.checkpointRestartFrames ?? REWIND_FRAMES);
     const db = this.db;
     this.q = {
       insertSession: db.prepare<[Record<string, unknown>], never>(
@@ -372,11 +421,9 @@ export class SqliteStore implements SessionStore {
     // while commits keep arriving: the pages copied since the last rewind would all wait in the page
     // cache, and the rewind's sync would write them out while every write is held (35 ms for 256 MB
     // here, seconds on a slow disk). So the thread also syncs the file after each periodic
-    // checkpoint, through this descriptor, and a rewind has little left to write. It is closed only
-    // after the connection (closing any descriptor of a file drops the process's POSIX locks on it,
-    // SQLite's included).
-    this.syncFd ??= openSync(file, 'r');
-    const worker = new Worker(workerScript('checkpointer.js'), { workerData: { file, intervalMs, syncFd: this.syncFd } });
+    // checkpoint, through a descriptor lent to it (see syncFds), and a rewind has little left to write.
+    const syncFd = syncFdOf(this.fileKey!, file);
+    const worker = new Worker(workerScript('checkpointer.js'), { workerData: { file, intervalMs, syncFd } });
     worker.unref();
     worker.on('message', (m: CheckpointResult) => {
       this.checkpoints++;
@@ -480,7 +527,13 @@ export class SqliteStore implements SessionStore {
   }
 
   /** @inheritDoc */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    // Once: a second call waits for the first (which may still be stopping the checkpointer).
+    this.closed ??= this.closeOnce();
+    return this.closed;
+  }
+
+  private async closeOnce(): Promise<void> {
     const worker = this.checkpointer;
     this.checkpointer = undefined;
     // Nothing waits for a drain any more: what is queued is committed now.
@@ -497,7 +550,7 @@ export class SqliteStore implements SessionStore {
       await worker.terminate();
     }
     if (this.db.open) this.db.close();
-    if (this.syncFd !== undefined) closeSync(this.syncFd);
-    this.syncFd = undefined;
+    if (this.fileKey !== undefined) releaseFile(this.fileKey);
+    this.fileKey = undefined;
   }
 }
