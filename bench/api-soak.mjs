@@ -9,14 +9,14 @@
  *
  * Not part of `npm run bench` (it runs for minutes). Usage, after `npm run build:lib`:
  *   node bench/api-soak.mjs [--seconds 120] [--agents 24]
- * SOAK_NODE_ARGS passes flags to the server's node (e.g. "--trace-gc"). Exits 1 when a request got
- * a 5xx other than 503.
+ * The server starts as in bench/api.bench.mjs (API_BENCH_NODE_ARGS and API_BENCH_SERVER_ARGS apply).
+ * Exits 1 when a request got a 5xx other than 503.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServer } from './api.bench.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SYMPTOMS = [
@@ -54,22 +54,6 @@ function fixturePastes() {
   return out;
 }
 
-function startServer(dir) {
-  const child = spawn(process.execPath, [...(process.env.SOAK_NODE_ARGS ?? '').split(' ').filter(Boolean), join(ROOT, 'bin', 'runbook.js'), 'serve', '--port', '0', '--db', join(dir, 'runbook.db')], {
-    env: { ...process.env, RUNBOOK_RATE_LIMIT: '0', RUNBOOK_LOG_LEVEL: 'warn', RUNBOOK_API_KEYS: '' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr.on('data', (d) => {
-      err += d;
-      const m = /listening on (http:\/\/\S+)/.exec(err);
-      if (m && /engine:/.test(err)) resolve({ child, base: m[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`runbook serve exited with ${code}: ${err}`)));
-  });
-}
-
 /** A process's resident memory in MB (Linux /proc), or null elsewhere. */
 function rssMb(pid) {
   try {
@@ -83,7 +67,7 @@ const seconds = arg('--seconds', 120);
 const agents = arg('--agents', 24);
 const pastes = fixturePastes();
 const dir = mkdtempSync(join(tmpdir(), 'runbook-api-soak-'));
-const server = await startServer(dir);
+const server = await startServer(join(dir, 'runbook.db'), false, { RUNBOOK_LOG_LEVEL: 'warn' });
 const counts = new Map();
 const failures = [];
 const count = (k) => counts.set(k, (counts.get(k) ?? 0) + 1);

@@ -117,7 +117,14 @@ if (!isMainThread && workerData?.prepare) {
   parentPort.postMessage(await prepare(workerData.prepare.db, workerData.prepare.count));
 }
 
-function startServer(db, ceiling = false) {
+/**
+ * Start `runbook serve` (or the ceiling server) on a free loopback port over a database file.
+ * @param {string} db the SQLite file
+ * @param {boolean} [ceiling] bench/ceiling-server.mjs instead of the product
+ * @param {Record<string, string>} [env] environment settings over the bench's own
+ * @returns {Promise<{ child: import('node:child_process').ChildProcess, base: string, engine: string }>}
+ */
+export function startServer(db, ceiling = false, env = {}) {
   // API_BENCH_NODE_ARGS passes flags to the server's node (e.g. "--cpu-prof --cpu-prof-dir=prof").
   const nodeArgs = (process.env.API_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // API_BENCH_SERVER_ARGS passes options to `runbook serve` (e.g. "--threads 0").
@@ -127,7 +134,7 @@ function startServer(db, ceiling = false) {
   const child = spawn(process.execPath, [...nodeArgs, ...command], {
     cwd: ROOT,
     // Request logs stay on (info), as in production; they go to /dev/null here.
-    env: { ...process.env, RUNBOOK_RATE_LIMIT: '0', RUNBOOK_LOG_LEVEL: process.env.API_BENCH_LOG_LEVEL ?? 'info', RUNBOOK_API_KEYS: '' },
+    env: { ...process.env, RUNBOOK_RATE_LIMIT: '0', RUNBOOK_LOG_LEVEL: process.env.API_BENCH_LOG_LEVEL ?? 'info', RUNBOOK_API_KEYS: '', ...env },
     // API_BENCH_SERVER_OUT keeps the server's stdout (e.g. with --trace-gc) in a file.
     stdio: ['ignore', process.env.API_BENCH_SERVER_OUT ? openSync(process.env.API_BENCH_SERVER_OUT, 'w') : 'ignore', 'pipe'],
   });

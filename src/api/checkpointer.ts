@@ -20,9 +20,9 @@
  * (through a descriptor the store lends it), so that the rewind's own sync,
  * which runs while writes are held, has little left to write.
  *
- * Messages out: `{ checkpointed, log, synced }` (syncs of the database file so far) after each periodic run that moved
- * pages, and `{ drained: boolean, checkpointed, log }` after a drain. In:
- * `'drain'`, and `'stop'`.
+ * Messages out: `{ checkpointed, log, synced }` (syncs of the database file
+ * so far) after each periodic run that moved pages, and `{ drained: boolean,
+ * checkpointed, log }` after a drain. In: `'drain'`, and `'stop'`.
  */
 import { fdatasyncSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -50,8 +50,10 @@ function checkpoint(): Result | undefined {
   }
 }
 
-/** Write the pages a checkpoint copied out to the disk now, off the writer's path (see the store). */
+/** Syncs of the database file so far (reported with each periodic checkpoint). */
 let synced = 0;
+
+/** Write the pages a checkpoint copied out to the disk now, off the writer's path (see the store). */
 function syncDatabase(): void {
   if (syncFd === undefined) return;
   try {
