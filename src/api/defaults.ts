@@ -46,5 +46,15 @@ export const ENGINE_RESTART = { firstDelayMs: 250, maxDelayMs: 30_000, healthyMs
 /** The largest request body accepted (pasted output included): 1 MB. */
 export const BODY_LIMIT = 1024 * 1024;
 
+/**
+ * The most events one session's log keeps (answers, skips, backs). A troubleshooting walk takes
+ * tens; the bound stops one client from growing a session without end (each read of it, and each
+ * replay after it left the engine's cache, costs in proportion to its log).
+ */
+export const DEFAULT_SESSION_MAX_EVENTS = 1_000;
+
+/** The most bytes (UTF-8, as stored) one session's log keeps: its pastes, mostly. */
+export const DEFAULT_SESSION_MAX_BYTES = 16 * 1024 * 1024;
+
 /** The log level of `runbook serve`. */
 export const DEFAULT_LOG_LEVEL = 'info';

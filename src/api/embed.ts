@@ -3,7 +3,8 @@
  * dependency-free script) and `GET /embed/sessions/:id` (an iframe page that
  * loads it). The script renders a session: the current question or check,
  * a paste box, the candidates, the transcript; it answers with the version it
- * saw and refreshes on a 409. Every piece of session text (questions, pasted
+ * saw and refreshes on a 409. What is typed in the paste box survives
+ * re-renders (a refresh, a refused answer) until an answer lands. Every piece of session text (questions, pasted
  * output, reasons) is set with `textContent`, never parsed as HTML.
  *
  * Script:  <div data-runbook-session="ID" data-api="https://runbook.example" data-key="KEY"></div>
@@ -63,6 +64,9 @@ export const EMBED_JS = String.raw`/* netrunbook session widget: renders a runbo
     var key = opts.key ? String(opts.key) : '';
     var pollMs = opts.pollMs === undefined ? 15000 : Number(opts.pollMs);
     var state = null, notice = null, busy = false, timer = null;
+    // What is typed in the paste box, kept across renders (refreshes, a refused answer) until an
+    // answer lands: a paste is never lost to a re-render.
+    var draft = null;
     var base = api + '/v1/sessions/' + encodeURIComponent(session);
     addStyle();
     var root = h('div', 'rbw');
@@ -75,19 +79,39 @@ export const EMBED_JS = String.raw`/* netrunbook session widget: renders a runbo
       if (key) x.Authorization = 'Bearer ' + key;
       return x;
     }
-    function handle(res) {
+    function handle(res, posted) {
       return res.json().then(function (body) {
-        if (res.ok) { state = body; notice = null; }
-        else if (res.status === 409 && body && body.session) { state = body.session; notice = { text: body.error.message, error: false }; }
+        if (res.ok) { state = body; notice = null; if (posted) draft = null; }
+        else if (res.status === 409 && body && body.session) {
+          // A stale version shows the current state; a full session cannot take this answer at all.
+          state = body.session;
+          notice = { text: body.error.message, error: body.error.code === 'session-full' };
+        }
         else notice = { text: (body && body.error && body.error.message) || ('HTTP ' + res.status), error: true };
       }, function () { notice = { text: 'HTTP ' + res.status, error: true }; });
+    }
+    function changed() {
+      if (typeof opts.onChange === 'function' && state) opts.onChange(state);
     }
     function request(path, body) {
       busy = true;
       render();
       var init = body === undefined ? { headers: headers(false) } : { method: 'POST', headers: headers(true), body: JSON.stringify(body) };
-      return fetch(base + path, init).then(handle, function (e) { notice = { text: 'cannot reach the API: ' + e.message, error: true }; })
-        .then(function () { busy = false; render(); if (typeof opts.onChange === 'function' && state) opts.onChange(state); });
+      return fetch(base + path, init).then(function (res) { return handle(res, body !== undefined); }, function (e) { notice = { text: 'cannot reach the API: ' + e.message, error: true }; })
+        .then(function () { busy = false; render(); changed(); });
+    }
+    // The periodic refresh renders only when the session moved (someone else answered), so the
+    // page stays as it is while the agent reads or types; its failures wait for the next one.
+    function poll() {
+      return fetch(base, { headers: headers(false) }).then(function (res) {
+        if (!res.ok) return;
+        return res.json().then(function (body) {
+          if (busy || !body || (state && body.version === state.version)) return;
+          state = body;
+          render();
+          changed();
+        });
+      }).then(null, function () {});
     }
     function answer(extra) {
       var body = { version: state.version, node: state.current.node };
@@ -122,10 +146,16 @@ export const EMBED_JS = String.raw`/* netrunbook session widget: renders a runbo
         var ta = h('textarea');
         ta.placeholder = 'Paste the output here';
         ta.disabled = busy;
+        if (draft && draft.node === c.node) ta.value = draft.text;
+        ta.addEventListener('input', function () { draft = { node: c.node, text: ta.value }; });
         add(box, ta, h('br'),
           // No command with the paste: the step lists alternatives, and the engine tells them apart
           // (and splits a paste of several commands by their prompt lines).
-          button('Submit output', function () { if (ta.value.trim()) answer({ output: ta.value }); }, true),
+          button('Submit output', function () {
+            if (!ta.value.trim()) return;
+            draft = { node: c.node, text: ta.value };
+            answer({ output: ta.value });
+          }, true),
           button('Skip', function () { answer({ skip: true }); }));
       } else {
         var concl = state.conclusion;
@@ -192,7 +222,7 @@ export const EMBED_JS = String.raw`/* netrunbook session widget: renders a runbo
     request('');
     if (pollMs > 0) {
       timer = setInterval(function () {
-        if (!busy && state && !state.finished && document.visibilityState !== 'hidden') request('');
+        if (!busy && state && !state.finished && document.visibilityState !== 'hidden') poll();
       }, pollMs);
     }
     return { refresh: function () { return request(''); }, destroy: function () { if (timer) clearInterval(timer); target.textContent = ''; } };

@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   'version-conflict': 409,
   'wrong-node': 409,
   finished: 409,
+  'session-full': 409,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   unreplayable: 422,

@@ -20,13 +20,21 @@ import { EngineUnavailable, type EngineClient } from './engine-pool.js';
 import { ApiError } from './errors.js';
 import type { AnswerBody } from './schemas.js';
 import { JsonText } from './serialize.js';
-import { effectiveInputs, type SessionMeta, type SessionRecord, type SessionStore } from './store.js';
+import { effectiveInputs, type SessionMeta, type SessionRecord, type SessionStore, type WriteResult } from './store.js';
 
 type Rendered = Extract<EngineReply, { json: unknown }>;
 
 /** A view's JSON as an object (for the body of a 409). */
 function parsed(json: string | Uint8Array): unknown {
   return JSON.parse(new JsonText(json).text());
+}
+
+/** What a client is told when a session's log is at its bound. */
+function fullMessage(id: string, w: Extract<WriteResult, { reason: 'full' }>): string {
+  const start = 'start a new session (POST /v1/sessions) to go on; here is the current state';
+  if (w.limit === 'events') return `session "${id}" is full: its log has ${w.used} events, the most a session keeps; ${start}`;
+  const size = (n: number) => (n < 10_240 ? `${n} bytes` : n < 1024 * 1024 ? `${Math.round(n / 1024)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
+  return `session "${id}" is full: this answer would take its log past ${size(w.max)} (it holds ${size(w.used)}); paste only the lines the step asks for, or ${start}`;
 }
 
 /** Sessions for the routes: create, read, answer, go back, summarize. */
@@ -131,11 +139,16 @@ export class SessionService {
    * have this version, else from the log, read at most once (`rec` when the caller has read it).
    * @param message the message, given the version the body shows
    */
-  private async conflict(meta: SessionMeta, rec: SessionRecord | undefined, message: (version: number) => string): Promise<ApiError> {
+  private async conflict(
+    meta: SessionMeta,
+    rec: SessionRecord | undefined,
+    message: (version: number) => string,
+    code: 'version-conflict' | 'session-full' = 'version-conflict',
+  ): Promise<ApiError> {
     const done = await this.withState(meta, (m, inputs) => ({ op: 'view', meta: m, ...(inputs ? { inputs } : {}) }), rec, true);
     const v = this.rendered(done.r);
     this.hint(meta.id, done.meta.version);
-    return new ApiError('version-conflict', message(done.meta.version), { body: { session: parsed(v.json) } });
+    return new ApiError(code, message(done.meta.version), { body: { session: parsed(v.json) } });
   }
 
   /**
@@ -240,6 +253,10 @@ export class SessionService {
     }
     if (!w.ok) {
       if (w.reason === 'not-found') throw new ApiError('not-found', `no session "${meta.id}"`);
+      if (w.reason === 'full') {
+        const message = fullMessage(meta.id, w);
+        throw await this.conflict(meta, undefined, () => message, 'session-full');
+      }
       // Lost the race inside the store: answer with the state that won.
       const now = await this.store.getMeta(meta.id);
       if (!now) throw new ApiError('not-found', `no session "${meta.id}"`);

@@ -36,7 +36,7 @@
  * CREATE TABLE sessions (id text PRIMARY KEY, runbook text NOT NULL, symptom text, external_ref text,
  *   created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, version integer NOT NULL DEFAULT 0,
  *   cur_runbook text NOT NULL, cur_node text NOT NULL, finished boolean NOT NULL DEFAULT false,
- *   conclusion jsonb NOT NULL DEFAULT '[]', steps integer NOT NULL DEFAULT 0);
+ *   conclusion jsonb NOT NULL DEFAULT '[]', steps integer NOT NULL DEFAULT 0, log_bytes bigint NOT NULL DEFAULT 0);
  * CREATE INDEX ON sessions (external_ref);
  * CREATE TABLE session_inputs (session_id text NOT NULL REFERENCES sessions(id), seq integer NOT NULL,
  *   json jsonb NOT NULL, at timestamptz NOT NULL, UNIQUE (session_id, seq));
@@ -46,8 +46,9 @@
  * `$4` the event's own `at` (the time the API rendered the new version with, as here):
  *
  * ```sql
- * UPDATE sessions SET version = version + 1, updated_at = $4, cur_runbook = $5, ...
- *   WHERE id = $1 AND version = $2;            -- 0 rows: conflict (or not found)
+ * UPDATE sessions SET version = version + 1, log_bytes = log_bytes + $5, updated_at = $4, ...
+ *   WHERE id = $1 AND version = $2              -- 0 rows: conflict, full or not found
+ *     AND version < $6 AND log_bytes + $5 <= $7; -- (a read of version and log_bytes tells which)
  * INSERT INTO session_inputs (session_id, seq, json, at) VALUES ($1, $2, $3, $4);
  * ```
  *
@@ -72,10 +73,14 @@ import { isBusy } from './errors.js';
 import { workerScript } from './worker-script.js';
 import {
   aggregateStats,
+  overLimit,
+  sessionLimits,
+  storedEvent,
   type NewSession,
   type SessionEvent,
   type SessionMeta,
   type SessionProgress,
+  type SessionLimits,
   type SessionRecord,
   type SessionStore,
   type StoreStats,
@@ -95,7 +100,7 @@ interface Transaction<F extends (...a: never[]) => unknown> {
 /** An open better-sqlite3 database. */
 export interface SqliteDatabase {
   readonly open: boolean;
-  pragma(source: string): unknown;
+  pragma(source: string, opts?: { simple?: boolean }): unknown;
   exec(source: string): void;
   prepare<P extends unknown[] = unknown[], R = unknown>(source: string): Statement<P, R>;
   transaction<F extends (...a: never[]) => unknown>(fn: F): Transaction<F>;
@@ -132,6 +137,8 @@ export interface SqliteStoreOptions {
    * under load; `runbook serve` uses it. Default off: each append commits before it returns.
    */
   groupCommit?: boolean;
+  /** How large a session's log may grow (default {@link DEFAULT_SESSION_LIMITS}). */
+  limits?: Partial<SessionLimits>;
 }
 
 /** What the checkpointer thread reports: WAL frames and frames copied; after a drain, whether all were. */
@@ -173,7 +180,15 @@ interface SessionRow {
   finished: number;
   conclusion: string;
   steps: number;
+  log_bytes: number;
 }
+
+/**
+ * The schema's version, kept in `PRAGMA user_version`. 0: the first schema (no `log_bytes`);
+ * 1: `sessions.log_bytes`, the UTF-8 bytes of the session's stored events (for
+ * {@link SessionLimits}). Opening a file upgrades it in place, in one transaction.
+ */
+export const SCHEMA_VERSION = 1;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS sessions (
@@ -188,7 +203,8 @@ CREATE TABLE IF NOT EXISTS sessions (
   cur_node TEXT NOT NULL,
   finished INTEGER NOT NULL DEFAULT 0,
   conclusion TEXT NOT NULL DEFAULT '[]',
-  steps INTEGER NOT NULL DEFAULT 0
+  steps INTEGER NOT NULL DEFAULT 0,
+  log_bytes INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS sessions_external_ref ON sessions (external_ref, created_at);
 CREATE TABLE IF NOT EXISTS session_inputs (
@@ -199,6 +215,31 @@ CREATE TABLE IF NOT EXISTS session_inputs (
   UNIQUE (session_id, seq)
 );
 `;
+
+/**
+ * Create the tables, or bring an older file up to {@link SCHEMA_VERSION}, in one `IMMEDIATE`
+ * transaction (two processes opening one file at once: the second finds the work done).
+ * @param db the open database
+ * @throws Error when the file was written by a newer schema than this code knows
+ */
+function migrate(db: SqliteDatabase): void {
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  if (version() === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    const found = version();
+    if (found > SCHEMA_VERSION) {
+      throw new Error(`the file has session schema version ${found}, newer than this runbook knows (${SCHEMA_VERSION}); use a newer runbook or another --db`);
+    }
+    db.exec(SCHEMA);
+    const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('sessions')").all();
+    if (!columns.some((c) => c.name === 'log_bytes')) {
+      // Version 0 to 1: count what each session's log already holds, as the writes will.
+      db.exec('ALTER TABLE sessions ADD COLUMN log_bytes INTEGER NOT NULL DEFAULT 0');
+      db.exec('UPDATE sessions SET log_bytes = (SELECT coalesce(sum(length(CAST(json AS BLOB))), 0) FROM session_inputs WHERE session_id = sessions.id)');
+    }
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
 
 function toMeta(r: SessionRow): SessionMeta {
   return {
@@ -281,13 +322,19 @@ export class SqliteStore implements SessionStore {
    * @param opts durability and locking options
    */
   constructor(file: string, opts: SqliteStoreOptions = {}) {
+    const limits = sessionLimits(opts.limits);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${opts.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     this.db.pragma('foreign_keys = ON');
-    this.db.exec(SCHEMA);
+    try {
+      migrate(this.db);
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
     this.fileKey = holdFile(file);
     if (opts.checkpoint === 'background' && this.fileKey !== undefined) this.startCheckpointer(file, opts.checkpointIntervalMs ?? 200, opts.checkpointRestartFrames ?? REWIND_FRAMES);
     const db = this.db;
@@ -297,7 +344,7 @@ export class SqliteStore implements SessionStore {
          VALUES (@id, @runbook, @symptom, @external_ref, @created_at, @created_at, 0, @cur_runbook, @cur_node, @finished, @conclusion, @steps)`,
       ),
       getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
-      getVersion: db.prepare<[string], { version: number }>('SELECT version FROM sessions WHERE id = ?'),
+      getVersion: db.prepare<[string], { version: number; log_bytes: number }>('SELECT version, log_bytes FROM sessions WHERE id = ?'),
       sessionWithEvents: db.prepare<[string], SessionRow & { event_json: string | null }>(
         'SELECT s.*, i.json AS event_json FROM sessions s LEFT JOIN session_inputs i ON i.session_id = s.id WHERE s.id = ? ORDER BY i.seq',
       ),
@@ -307,7 +354,8 @@ export class SqliteStore implements SessionStore {
       insertEvent: db.prepare<[string, number, string, string], never>('INSERT INTO session_inputs (session_id, seq, json, at) VALUES (?, ?, ?, ?)'),
       bump: db.prepare<[Record<string, unknown>], never>(
         `UPDATE sessions SET version = @next, updated_at = @at, cur_runbook = @cur_runbook, cur_node = @cur_node,
-           finished = @finished, conclusion = @conclusion, steps = @steps WHERE id = @id AND version = @expected`,
+           finished = @finished, conclusion = @conclusion, steps = @steps, log_bytes = log_bytes + @bytes
+         WHERE id = @id AND version = @expected AND version < @max_events AND log_bytes + @bytes <= @max_bytes`,
       ),
       statsRows: db.prepare<[], Pick<SessionRow, 'runbook' | 'updated_at' | 'cur_runbook' | 'cur_node' | 'finished' | 'conclusion' | 'steps'>>(
         'SELECT runbook, updated_at, cur_runbook, cur_node, finished, conclusion, steps FROM sessions',
@@ -315,10 +363,12 @@ export class SqliteStore implements SessionStore {
       ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
     };
     // One write, inside a transaction: move the version on only if it is still the one the writer
-    // saw (the UPDATE checks it), then append the input at that sequence number. The common case is
-    // two statements; telling a conflict from an unknown session takes a third.
+    // saw and the log stays within its bounds (the UPDATE checks both), then append the input at
+    // that sequence number. The common case is two statements; telling a conflict, a full log and
+    // an unknown session apart takes a third.
     const write = (id: string, expected: number, event: SessionEvent, progress: SessionProgress): WriteResult => {
       const at = event.at ?? new Date().toISOString();
+      const { json, bytes } = storedEvent(event);
       const changed = this.q.bump.run({
         id,
         expected,
@@ -329,12 +379,17 @@ export class SqliteStore implements SessionStore {
         finished: progress.finished ? 1 : 0,
         conclusion: JSON.stringify(progress.conclusion),
         steps: progress.steps,
+        bytes,
+        max_events: limits.maxEvents,
+        max_bytes: limits.maxBytes,
       }).changes;
       if (changed !== 1) {
         const row = this.q.getVersion.get(id);
-        return row ? { ok: false, reason: 'conflict', version: row.version } : { ok: false, reason: 'not-found' };
+        if (!row) return { ok: false, reason: 'not-found' };
+        if (row.version !== expected) return { ok: false, reason: 'conflict', version: row.version };
+        return overLimit(limits, row.version, row.log_bytes, bytes) ?? { ok: false, reason: 'conflict', version: row.version };
       }
-      this.q.insertEvent.run(id, expected, JSON.stringify(event), at);
+      this.q.insertEvent.run(id, expected, json, at);
       return { ok: true, version: expected + 1 };
     };
     const tx = db.transaction(write);

@@ -17,6 +17,7 @@
  * aggregate queries instead of replaying every session.
  */
 import type { SessionInput } from '../core/engine/session.js';
+import { DEFAULT_SESSION_MAX_BYTES, DEFAULT_SESSION_MAX_EVENTS } from './defaults.js';
 
 /** One event of a session's log. */
 export type SessionEvent = SessionInput | { kind: 'back'; at?: string };
@@ -68,7 +69,61 @@ export interface NewSession {
 export type WriteResult =
   | { ok: true; version: number }
   | { ok: false; reason: 'conflict'; version: number }
-  | { ok: false; reason: 'not-found' };
+  | { ok: false; reason: 'not-found' }
+  /** The session is at the expected version, but the event would take its log past a bound. */
+  | { ok: false; reason: 'full'; version: number; limit: 'events' | 'bytes'; max: number; used: number };
+
+/**
+ * How large one session's log may grow. A store refuses an append past either bound (`full`),
+ * after the version check: a stale writer hears of the conflict first.
+ */
+export interface SessionLimits {
+  /** Events (answers, skips, backs) in the log. */
+  maxEvents: number;
+  /** Bytes of the log's events as stored (UTF-8 JSON). */
+  maxBytes: number;
+}
+
+/** The bounds `runbook serve` applies unless told otherwise. */
+export const DEFAULT_SESSION_LIMITS: Readonly<SessionLimits> = { maxEvents: DEFAULT_SESSION_MAX_EVENTS, maxBytes: DEFAULT_SESSION_MAX_BYTES };
+
+/**
+ * An event as a store keeps it, and its size against {@link SessionLimits.maxBytes}.
+ * @param event the event
+ * @returns its JSON and that JSON's UTF-8 byte length
+ */
+export function storedEvent(event: SessionEvent): { json: string; bytes: number } {
+  const json = JSON.stringify(event);
+  return { json, bytes: Buffer.byteLength(json, 'utf8') };
+}
+
+/**
+ * Whether a session at the expected version can take one more event, as a store decides it.
+ * @param limits the bounds
+ * @param events events in the log now
+ * @param bytes bytes of the log now
+ * @param eventBytes bytes of the new event
+ * @returns undefined when it fits, else the `full` result
+ */
+export function overLimit(limits: SessionLimits, events: number, bytes: number, eventBytes: number): Extract<WriteResult, { reason: 'full' }> | undefined {
+  if (events >= limits.maxEvents) return { ok: false, reason: 'full', version: events, limit: 'events', max: limits.maxEvents, used: events };
+  if (bytes + eventBytes > limits.maxBytes) return { ok: false, reason: 'full', version: events, limit: 'bytes', max: limits.maxBytes, used: bytes };
+  return undefined;
+}
+
+/**
+ * Check bounds given in settings.
+ * @param limits the bounds (missing ones take the defaults)
+ * @returns the bounds
+ * @throws RangeError when one is not a whole number of at least 1
+ */
+export function sessionLimits(limits: Partial<SessionLimits> = {}): SessionLimits {
+  const out = { ...DEFAULT_SESSION_LIMITS, ...limits };
+  for (const [k, v] of Object.entries(out)) {
+    if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`session limit ${k} must be a whole number of at least 1, not ${String(v)}`);
+  }
+  return out;
+}
 
 /** Path analytics for runbook maintainers. */
 export interface StoreStats {
@@ -124,13 +179,14 @@ export interface SessionStore {
    */
   list(externalRef: string | undefined, limit: number): Promise<SessionMeta[]>;
   /**
-   * Append one event if the session is still at `expectedVersion`. Going back is an appended
-   * `back` event too (with the time the engine rendered it), so this is the only write.
+   * Append one event if the session is still at `expectedVersion` and its log stays within the
+   * store's {@link SessionLimits}. Going back is an appended `back` event too (with the time the
+   * engine rendered it), so this is the only write.
    * @param id the session id
    * @param expectedVersion the version the writer saw
    * @param event the event
    * @param progress the state the log replays to after this event
-   * @returns ok with the new version, or conflict with the current one, or not-found
+   * @returns ok with the new version, or conflict with the current one, or full, or not-found
    */
   append(id: string, expectedVersion: number, event: SessionEvent, progress: SessionProgress): Promise<WriteResult>;
   /**
@@ -254,6 +310,16 @@ export function aggregateStats(rows: Iterable<StatsRow>, opts: { idleMs: number;
  */
 export class MemoryStore implements SessionStore {
   private readonly sessions = new Map<string, SessionRecord>();
+  /** Bytes of each session's log. */
+  private readonly bytes = new Map<string, number>();
+  private readonly limits: SessionLimits;
+
+  /**
+   * @param limits how large a session's log may grow (default {@link DEFAULT_SESSION_LIMITS})
+   */
+  constructor(limits: Partial<SessionLimits> = {}) {
+    this.limits = sessionLimits(limits);
+  }
 
   /** @inheritDoc */
   async create(s: NewSession): Promise<SessionMeta> {
@@ -270,6 +336,7 @@ export class MemoryStore implements SessionStore {
       events: [],
     };
     this.sessions.set(s.id, rec);
+    this.bytes.set(s.id, 0);
     return meta(rec);
   }
 
@@ -302,7 +369,13 @@ export class MemoryStore implements SessionStore {
     const r = this.sessions.get(id);
     if (!r) return { ok: false, reason: 'not-found' };
     if (r.version !== expectedVersion) return { ok: false, reason: 'conflict', version: r.version };
-    r.events.push(event);
+    const { json, bytes } = storedEvent(event);
+    const used = this.bytes.get(id) ?? 0;
+    const full = overLimit(this.limits, r.version, used, bytes);
+    if (full) return full;
+    this.bytes.set(id, used + bytes);
+    // Kept as stored, so a caller changing its object later changes nothing here.
+    r.events.push(JSON.parse(json) as SessionEvent);
     r.version++;
     r.progress = progress;
     r.updatedAt = event.at ?? new Date().toISOString();

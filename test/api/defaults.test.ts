@@ -19,6 +19,8 @@ import {
   DEFAULT_RATE_LIMIT,
   MAX_DEFAULT_ENGINE_THREADS,
   RATE_LIMIT_WINDOW_MS,
+  DEFAULT_SESSION_MAX_BYTES,
+  DEFAULT_SESSION_MAX_EVENTS,
 } from '../../src/api/defaults.js';
 import { buildProgram } from '../../src/cli/index.js';
 import { call, ROOT, startServer, type Server } from './helpers.js';
@@ -62,6 +64,7 @@ describe('server defaults', () => {
     expect(help.replace(/\s+/g, ' ')).toContain(`at most ${MAX_DEFAULT_ENGINE_THREADS})`);
     expect(help.replace(/\s+/g, ' ')).toMatch(new RegExp(`--engine-timeout <ms> .*\\(default: "${DEFAULT_ENGINE_TIMEOUT_MS}"\\)`));
     expect(help.replace(/\s+/g, ' ')).toContain(`requests per minute per key or IP, default ${DEFAULT_RATE_LIMIT}, 0 disables`);
+    expect(help.replace(/\s+/g, ' ')).toContain(`default ${DEFAULT_SESSION_MAX_EVENTS} events and ${DEFAULT_SESSION_MAX_BYTES / 1024 / 1024} MB`);
   });
 
   it('are what docs/api.md and the README state', () => {
@@ -71,6 +74,9 @@ describe('server defaults', () => {
     expect(setting('`--engine-timeout`')).toContain(`\`--engine-timeout\` (${DEFAULT_ENGINE_TIMEOUT_MS})`);
     expect(API_MD).toContain(`\`--engine-timeout\` milliseconds (default ${DEFAULT_ENGINE_TIMEOUT_MS})`);
     expect(setting('`RUNBOOK_RATE_LIMIT`')).toContain(`requests per minute per key (per IP without a key), default ${DEFAULT_RATE_LIMIT};`);
+    expect(setting('`RUNBOOK_SESSION_MAX_EVENTS`')).toContain(`default ${shown(DEFAULT_SESSION_MAX_EVENTS)};`);
+    expect(setting('`RUNBOOK_SESSION_MAX_BYTES`')).toContain(`default ${DEFAULT_SESSION_MAX_BYTES / 1024 / 1024} MB (${DEFAULT_SESSION_MAX_BYTES}), at least ${BODY_LIMIT / 1024 / 1024} MB`);
+    expect(README.replace(/\s+/g, ' ')).toContain(`bounded (${shown(DEFAULT_SESSION_MAX_EVENTS)} events and ${DEFAULT_SESSION_MAX_BYTES / 1024 / 1024} MB by default`);
     expect(setting('`RUNBOOK_LOG_LEVEL`')).toContain(`\`${DEFAULT_LOG_LEVEL}\` (default)`);
     expect(API_MD.replace(/\s+/g, ' ')).toContain(
       `the rendered views of recent sessions (${shown(DEFAULT_CACHE_SIZE)} per worker, holding at most ${DEFAULT_CACHE_BYTES / 1024 / 1024} MB of pastes and views)`,

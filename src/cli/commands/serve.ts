@@ -8,14 +8,27 @@
  * `RUNBOOK_RATE_LIMIT` (requests per minute per key or IP; 0 disables),
  * `RUNBOOK_LOG_LEVEL`, `RUNBOOK_DB_SYNC` (`normal` or `full`),
  * `RUNBOOK_VALIDATE_RESPONSES` (`off` (default), `log`: check every response
- * against its schema and log mismatches; `strict`: fail them).
+ * against its schema and log mismatches; `strict`: fail them),
+ * `RUNBOOK_SESSION_MAX_EVENTS` and `RUNBOOK_SESSION_MAX_BYTES` (how large one
+ * session's log may grow).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { buildApp } from '../../api/app.js';
-import { DEFAULT_DB, DEFAULT_ENGINE_TIMEOUT_MS, DEFAULT_HOST, DEFAULT_LOG_LEVEL, DEFAULT_PORT, DEFAULT_RATE_LIMIT, RATE_LIMIT_WINDOW_MS } from '../../api/defaults.js';
+import {
+  BODY_LIMIT,
+  DEFAULT_DB,
+  DEFAULT_ENGINE_TIMEOUT_MS,
+  DEFAULT_HOST,
+  DEFAULT_LOG_LEVEL,
+  DEFAULT_PORT,
+  DEFAULT_RATE_LIMIT,
+  DEFAULT_SESSION_MAX_BYTES,
+  DEFAULT_SESSION_MAX_EVENTS,
+  RATE_LIMIT_WINDOW_MS,
+} from '../../api/defaults.js';
 import { defaultEngineThreads } from '../../api/engine-pool.js';
 import { splitList } from '../../api/security.js';
 import { SqliteStore } from '../../api/sqlite-store.js';
@@ -58,6 +71,10 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
     throw new CliError(`RUNBOOK_VALIDATE_RESPONSES must be "log", "strict" or "off", not "${validation}"`);
   }
 
+  // A session must hold at least one answer of the largest body accepted.
+  const maxEvents = wholeNumber('RUNBOOK_SESSION_MAX_EVENTS', DEFAULT_SESSION_MAX_EVENTS, 1, 'events');
+  const maxBytes = wholeNumber('RUNBOOK_SESSION_MAX_BYTES', DEFAULT_SESSION_MAX_BYTES, BODY_LIMIT, 'bytes');
+
   const threads = opts.threads === undefined ? defaultEngineThreads() : Number(opts.threads);
   if (!Number.isInteger(threads) || threads < 0 || threads > 64) throw new CliError(`--threads must be a whole number from 0 to 64, not "${opts.threads}"`);
   const engineTimeoutMs = Number(opts.engineTimeout ?? DEFAULT_ENGINE_TIMEOUT_MS);
@@ -68,7 +85,7 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
   const project = loadProject();
   let store: SqliteStore;
   try {
-    store = new SqliteStore(dbPath, { synchronous: sync, checkpoint: 'background', groupCommit: true });
+    store = new SqliteStore(dbPath, { synchronous: sync, checkpoint: 'background', groupCommit: true, limits: { maxEvents, maxBytes } });
   } catch (e) {
     throw new CliError(`cannot open the session database ${dbPath}: ${(e as Error).message}`, 1);
   }
@@ -135,6 +152,22 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/**
+ * A whole-number setting from the environment.
+ * @param name the variable
+ * @param fallback its value when unset
+ * @param min the smallest accepted
+ * @param unit what it counts, for the error
+ * @returns the value
+ */
+function wholeNumber(name: string, fallback: number, min: number, unit: string): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < min) throw new CliError(`${name} must be a whole number of ${unit} of at least ${min}, not "${raw}"`);
+  return n;
 }
 
 /** Log lines are written in blocks of this many bytes, or after {@link LOG_FLUSH_MS}, whichever comes first. */
