@@ -3,9 +3,11 @@
  * their write landed, worker threads that restart after a crash, and the
  * SQLite store's background checkpointer.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { answerInput, EngineHost, type EngineReply, type EngineRequest } from '../src/api/engine-host.js';
 import { EngineUnavailable, WorkerEngine } from '../src/api/engine-pool.js';
@@ -17,6 +19,7 @@ import { loadProject } from '../src/node/project.js';
 
 const data = engineData(loadProject());
 const RUNBOOK = 'syn-no-response';
+const ROOT = join(import.meta.dirname, '..');
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -149,6 +152,23 @@ describe('engine worker threads', () => {
 });
 
 describe('SQLite background checkpoints', () => {
+  it('do not keep a process alive that left its store open (a start-up failure, say)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-ckpt-'));
+    dirs.push(dir);
+    const lib = pathToFileURL(join(ROOT, 'lib', 'api', 'sqlite-store.js')).href;
+    const script = `const { SqliteStore } = await import(${JSON.stringify(lib)});
+      const s = new SqliteStore(${JSON.stringify(join(dir, 'runbook.db'))}, { checkpoint: 'background', checkpointIntervalMs: 20 });
+      const progress = { runbook: 'r', node: 'n', finished: false, conclusion: [], steps: 0 };
+      await s.create({ id: 'a', runbook: 'r', createdAt: 't', progress });
+      await s.append('a', 0, { kind: 'back', at: 't' }, progress);
+      // Until the thread has reported a checkpoint (its messages used to keep the process alive).
+      while (s.checkpointStatus().checkpoints === 0) await new Promise((r) => setTimeout(r, 10));`;
+    const file = join(dir, 'leave-open.mjs');
+    writeFileSync(file, script);
+    // It exits by itself (the timeout kills it otherwise, and execFileSync throws).
+    execFileSync(process.execPath, [file], { timeout: 20_000, stdio: 'pipe' });
+  });
+
   it('checkpoint the WAL off the writer, and nothing written is lost', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-ckpt-'));
     dirs.push(dir);

@@ -479,7 +479,6 @@ export class SqliteStore implements SessionStore {
     // checkpoint, through a descriptor lent to it (see syncFds), and a rewind has little left to write.
     const syncFd = syncFdOf(this.fileKey!, file);
     const worker = new Worker(workerScript('checkpointer.js'), { workerData: { file, intervalMs, syncFd } });
-    worker.unref();
     worker.on('message', (m: CheckpointResult) => {
       this.checkpoints++;
       this.lastCheckpoint = m;
@@ -494,6 +493,9 @@ export class SqliteStore implements SessionStore {
     };
     worker.on('error', fallBack);
     worker.on('exit', fallBack);
+    // After the listeners: adding a 'message' listener refs the thread's port again, and a store
+    // left open (say, by a start-up failure) must not keep the process alive.
+    worker.unref();
     this.checkpointer = worker;
   }
 

@@ -91,19 +91,27 @@ export async function run(opts: ServeOptions, io: CliIO): Promise<number> {
   }
   const apiKeys = splitList(process.env.RUNBOOK_API_KEYS);
   const siteDir = join(PACKAGE_ROOT, 'dist');
-  const logs = logStream();
-  const app = await buildApp({
-    store,
-    project,
-    apiKeys,
-    corsOrigins: splitList(process.env.RUNBOOK_CORS_ORIGINS),
-    rateLimit: rate === 0 ? false : { max: rate, timeWindowMs: RATE_LIMIT_WINDOW_MS },
-    logger: { level: process.env.RUNBOOK_LOG_LEVEL ?? DEFAULT_LOG_LEVEL, stream: logs },
-    siteDir,
-    responseValidation: validation,
-    engineThreads: threads,
-    engineTimeoutMs,
-  });
+  let logs: ReturnType<typeof logStream>;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    logs = logStream();
+    app = await buildApp({
+      store,
+      project,
+      apiKeys,
+      corsOrigins: splitList(process.env.RUNBOOK_CORS_ORIGINS),
+      rateLimit: rate === 0 ? false : { max: rate, timeWindowMs: RATE_LIMIT_WINDOW_MS },
+      logger: { level: process.env.RUNBOOK_LOG_LEVEL ?? DEFAULT_LOG_LEVEL, stream: logs },
+      siteDir,
+      responseValidation: validation,
+      engineThreads: threads,
+      engineTimeoutMs,
+    });
+  } catch (e) {
+    // Nothing listens yet: release the store (its file, its checkpointer) before reporting.
+    await store.close().catch(() => undefined);
+    throw e;
+  }
   try {
     await app.listen({ port, host });
   } catch (e) {
