@@ -59,8 +59,9 @@ describe('engine host', () => {
       { kind: 'output', node: 'counters', output: paste, at },
     ];
     const viewOf = (id: string, inputs?: SessionInput[]): EngineRequest => ({ op: 'view', meta: { ...meta(2, id) }, ...(inputs ? { inputs } : {}) });
-    // Room for two such sessions (120,000 characters of paste plus a view of a few KB each), not three.
-    const host = new EngineHost(data, 100, 300_000);
+    // Room for two such sessions (120,000 characters of paste, counted as 240,000 bytes, plus a view
+    // of a few KB each), not three.
+    const host = new EngineHost(data, 100, 600_000);
     for (const id of ['a', 'b', 'c']) expect(json(host.handle(viewOf(id, check))).version).toBe(2);
     expect(host.handle(viewOf('a'))).toEqual({ ok: false, miss: true });
     expect(json(host.handle(viewOf('b'))).version).toBe(2);

@@ -23,8 +23,9 @@ export const RATE_LIMIT_WINDOW_MS = 60_000;
 export const DEFAULT_CACHE_SIZE = 2_000;
 
 /**
- * What those sessions may hold at most, per engine thread: the characters of their pasted outputs
- * plus the bytes of their rendered views (a session can hold many pastes of up to 1 MB each).
+ * What those sessions may hold at most, per engine thread: their pasted outputs (two bytes a
+ * character, as V8 holds text that is not all Latin-1) plus the bytes of their rendered views (a
+ * session can hold many pastes of up to 1 MB each).
  */
 export const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024;
 

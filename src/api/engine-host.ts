@@ -129,7 +129,7 @@ export class EngineHost {
   /**
    * @param data the engine's view of the project
    * @param cacheSize sessions whose inputs and rendered view are kept (0 disables the cache)
-   * @param cacheBytes what they may hold at most: characters of pasted output plus bytes of views
+   * @param cacheBytes what they may hold at most: pasted output (two bytes a character) plus bytes of views
    */
   constructor(
     private readonly data: EngineData,
@@ -200,7 +200,9 @@ export class EngineHost {
   private cached(meta: SessionMeta, inputs: SessionInput[], state: SessionState): Cached {
     const json = utf8.encode(JSON.stringify(this.view(meta, state, inputs.length)));
     let size = json.byteLength;
-    for (const i of inputs) if (i.kind === 'output') size += i.output.length;
+    // Two bytes a character: V8 keeps a string in one byte a character only while all of it is
+    // Latin-1, so this bounds what the pastes can take whatever their text.
+    for (const i of inputs) if (i.kind === 'output') size += 2 * i.output.length;
     return { version: meta.version, inputs, json, updatedAt: meta.updatedAt, runbook: state.runbook, node: state.current.node, size };
   }
 
