@@ -102,7 +102,8 @@ export function registerSessionRoutes(app: FastifyInstance, sessions: SessionSer
         summary: 'Answer the current step',
         description:
           'Ask node: `{ "version", "node", "choice" }` (1-based index or label). Check node: `{ "version", "node", "output", "command"?, "takenAt"? }` or `{ "version", "node", "skip": true }`. ' +
-          'A stale `version` (someone else answered first) gets 409 with the current session; so does an answer for a node that is not the current one.',
+          'A stale `version` (someone else answered first) gets 409 with the current session; so does an answer for a node that is not the current one, ' +
+          'and one the session cannot keep (`session-full`: its log holds the most events, or this answer would take it past the most bytes; start a new session).',
         security,
         params: SessionParams,
         body: AnswerBody,
@@ -119,7 +120,7 @@ export function registerSessionRoutes(app: FastifyInstance, sessions: SessionSer
       schema: {
         tags: ['sessions'],
         summary: 'Undo the last answer',
-        description: '`{ "version" }`: guarded like an answer. The undo is recorded in the log; the version still grows.',
+        description: '`{ "version" }`: guarded like an answer. The undo is recorded in the log; the version still grows (a full session refuses it too: 409 `session-full`).',
         security,
         params: SessionParams,
         body: BackBody,
