@@ -69,6 +69,18 @@ describe.each(stores)('the %s store', (_name, open) => {
     expect(await store.append('s3', 0, paste('y'.repeat(sizes.bytes * 3)), PROGRESS)).toMatchObject({ ok: false, reason: 'full', limit: 'bytes', used: 0 });
   });
 
+  it('lets exactly one of many writers at the last free place land, and refuses the rest', async () => {
+    store = open({ maxEvents: 2 });
+    await start(store);
+    await store.append('s1', 0, choice('t0'), PROGRESS);
+    const s = store;
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => s.append('s1', 1, i % 2 ? back(`b${i}`) : choice(`c${i}`), PROGRESS)));
+    expect(results.filter((r) => r.ok)).toEqual([{ ok: true, version: 2 }]);
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'conflict')).toBe(true);
+    expect((await s.get('s1'))!.events).toHaveLength(2);
+    expect(await s.append('s1', 2, choice('late'), PROGRESS)).toMatchObject({ ok: false, reason: 'full', limit: 'events' });
+  });
+
   it('rejects bounds that are not whole numbers of at least 1', () => {
     expect(() => open({ maxEvents: 0 })).toThrow(/maxEvents must be a whole number of at least 1, not 0/);
     expect(() => open({ maxBytes: 1.5 })).toThrow(/maxBytes must be a whole number/);
