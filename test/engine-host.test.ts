@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { answerInput, EngineHost, type EngineReply, type EngineRequest } from '../src/api/engine-host.js';
 import { EngineUnavailable, WorkerEngine } from '../src/api/engine-pool.js';
 import { SqliteStore } from '../src/api/sqlite-store.js';
+import { workerExecArgv } from '../src/api/worker-script.js';
 import type { SessionEvent, SessionMeta } from '../src/api/store.js';
 import type { SessionInput } from '../src/core/engine/session.js';
 import { engineData } from '../src/core/project.js';
@@ -168,6 +169,21 @@ describe('SQLite background checkpoints', () => {
     writeFileSync(file, script);
     // It exits by itself (the timeout kills it otherwise, and execFileSync throws).
     execFileSync(process.execPath, [file], { timeout: 20_000, stdio: 'pipe' });
+  });
+
+  it('start in a process run from a string (`node --input-type=module -e`), whose options a worker refuses', () => {
+    expect(workerExecArgv(['--max-old-space-size=512', '--input-type=module', '-e', 'code', '--cpu-prof'])).toEqual(['--max-old-space-size=512', '--cpu-prof']);
+    expect(workerExecArgv(['--input-type', 'module', '--eval=code', '-pe', '1', '--trace-gc'])).toEqual(['--trace-gc']);
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-ckpt-'));
+    dirs.push(dir);
+    const lib = pathToFileURL(join(ROOT, 'lib', 'api', 'sqlite-store.js')).href;
+    const script = `const { SqliteStore } = await import(${JSON.stringify(lib)});
+      const s = new SqliteStore(${JSON.stringify(join(dir, 'runbook.db'))}, { checkpoint: 'background', checkpointIntervalMs: 20 });
+      await new Promise((r) => setTimeout(r, 300));
+      console.log(JSON.stringify(s.checkpointStatus().running));
+      await s.close();`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000, encoding: 'utf8' });
+    expect(out.trim()).toBe('true');
   });
 
   it('checkpoint the WAL off the writer, and nothing written is lost', async () => {

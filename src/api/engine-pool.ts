@@ -28,7 +28,7 @@ import { Worker } from 'node:worker_threads';
 import type { EngineData } from '../core/engine/session.js';
 import { DEFAULT_ENGINE_TIMEOUT_MS, ENGINE_RESTART, MAX_DEFAULT_ENGINE_THREADS } from './defaults.js';
 import { EngineHost, type EngineReply, type EngineRequest } from './engine-host.js';
-import { workerScript } from './worker-script.js';
+import { workerExecArgv, workerScript } from './worker-script.js';
 
 /** Runs engine requests somewhere. */
 export interface EngineClient {
@@ -240,7 +240,7 @@ export class WorkerEngine implements EngineClient {
     slot.readyAt = undefined;
     let worker: Worker;
     try {
-      worker = new Worker(this.script, { workerData: { data: this.data, cacheSize: this.opts.cacheSize } });
+      worker = new Worker(this.script, { execArgv: workerExecArgv(), workerData: { data: this.data, cacheSize: this.opts.cacheSize } });
     } catch (e) {
       // No thread at all (out of memory, too many threads...): a failed start like any other.
       slot.worker = undefined;

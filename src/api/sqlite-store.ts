@@ -70,7 +70,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { isBusy } from './errors.js';
-import { workerScript } from './worker-script.js';
+import { workerExecArgv, workerScript } from './worker-script.js';
 import {
   aggregateStats,
   overLimit,
@@ -478,7 +478,7 @@ export class SqliteStore implements SessionStore {
     // here, seconds on a slow disk). So the thread also syncs the file after each periodic
     // checkpoint, through a descriptor lent to it (see syncFds), and a rewind has little left to write.
     const syncFd = syncFdOf(this.fileKey!, file);
-    const worker = new Worker(workerScript('checkpointer.js'), { workerData: { file, intervalMs, syncFd } });
+    const worker = new Worker(workerScript('checkpointer.js'), { execArgv: workerExecArgv(), workerData: { file, intervalMs, syncFd } });
     worker.on('message', (m: CheckpointResult) => {
       this.checkpoints++;
       this.lastCheckpoint = m;
