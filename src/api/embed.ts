@@ -4,8 +4,9 @@
  * loads it). The script renders a session: the current question or check,
  * a paste box, the candidates, the transcript; it answers with the version it
  * saw and refreshes on a 409. What is typed in the paste box survives
- * re-renders (a refresh, a refused answer) until an answer lands. Every piece of session text (questions, pasted
- * output, reasons) is set with `textContent`, never parsed as HTML.
+ * re-renders (a refresh, a refused answer) until an answer lands. Every piece
+ * of session text (questions, pasted output, reasons) is set with
+ * `textContent`, never parsed as HTML.
  *
  * Script:  <div data-runbook-session="ID" data-api="https://runbook.example" data-key="KEY"></div>
  *          <script src="https://runbook.example/embed.js" async></script>
