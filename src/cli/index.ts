@@ -214,8 +214,9 @@ JSON lines (--json / --answers): {"choice": 1} | {"output": "...", "command": ".
 Environment: RUNBOOK_API_KEYS (comma-separated bearer keys, required on writes when set; set
 them in production), RUNBOOK_CORS_ORIGINS (browser origins allowed), RUNBOOK_RATE_LIMIT
 (requests per minute per key or IP, default ${DEFAULT_RATE_LIMIT}, 0 disables), RUNBOOK_LOG_LEVEL, RUNBOOK_DB_SYNC
-(normal or full), RUNBOOK_SESSION_MAX_EVENTS and RUNBOOK_SESSION_MAX_BYTES (how large one session's
-log may grow, default ${DEFAULT_SESSION_MAX_EVENTS} events and ${DEFAULT_SESSION_MAX_BYTES / 1024 / 1024} MB). Docs at /docs, OpenAPI at /v1/openapi.json; stops cleanly on Ctrl-C or SIGTERM.`,
+(normal or full), RUNBOOK_SESSION_MAX_EVENTS and RUNBOOK_SESSION_MAX_BYTES (how large one
+session's log may grow, default ${DEFAULT_SESSION_MAX_EVENTS} events and ${DEFAULT_SESSION_MAX_BYTES / 1024 / 1024} MB). Docs at /docs, OpenAPI at
+/v1/openapi.json; stops cleanly on Ctrl-C or SIGTERM.`,
     )
     .action(act(() => import('./commands/serve.js') as Promise<{ run: Runner }>));
 
